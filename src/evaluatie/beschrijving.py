@@ -1,0 +1,70 @@
+"""Descriptive results: participants measured and mean (SD) per outcome and meetmoment."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from evaluatie import woordenboek
+
+
+def uitkomsten_voor(metingen: pd.DataFrame, gekozen: list[str] | None = None) -> list[str]:
+    """Outcomes to analyse: ``gekozen`` or every dictionary outcome with any data."""
+    alle = woordenboek.uitkomsten()
+    if gekozen:
+        onbekend = [u for u in gekozen if u not in alle and u != "pg_totaal"]
+        if onbekend:
+            raise ValueError(f"onbekende uitkomsten in de configuratie: {onbekend}")
+        return list(gekozen)
+    return [u for u in [*alle, "pg_totaal"] if u in metingen and metingen[u].notna().any()]
+
+
+def voeg_pg_totaal_toe(metingen: pd.DataFrame) -> pd.DataFrame:
+    """Add ``pg_totaal``: the mean of the six Positieve Gezondheid dimensions.
+
+    Missing when any dimension is missing (a mean over fewer dimensions would not be
+    comparable between participants).
+    """
+    dims = woordenboek.pg_dimensies()
+    uit = metingen.copy()
+    if all(d in uit for d in dims) and uit[dims].notna().any().all():
+        uit["pg_totaal"] = uit[dims].mean(axis=1, skipna=False)
+    return uit
+
+
+def beschrijf(metingen: pd.DataFrame, uitkomsten: list[str], meetmomenten: list[str]) -> pd.DataFrame:
+    """Number measured and mean (SD) of each outcome at each meetmoment.
+
+    Parameters
+    ----------
+    metingen
+        Long table, one row per ``pseudo_id`` x ``meetmoment``.
+    uitkomsten
+        Outcome columns to describe.
+    meetmomenten
+        Meetmomenten in order.
+
+    Returns
+    -------
+    DataFrame
+        One row per outcome x meetmoment, with columns ``uitkomst``, ``meetmoment``,
+        ``n`` (participants with a non-missing value), ``gemiddelde`` and ``sd``
+        (sample SD, ``ddof=1``; missing when ``n < 2``).
+
+    Notes
+    -----
+    Available-case: each cell uses every participant measured on that outcome at that
+    moment, so the cells of one outcome may hold different people. Participants are
+    never counted twice: (pseudo_id, meetmoment) is unique by validation.
+    """
+    rijen = []
+    for u in uitkomsten:
+        for t in meetmomenten:
+            x = metingen.loc[metingen["meetmoment"] == t, u].dropna().astype(float)
+            rijen.append({
+                "uitkomst": u,
+                "meetmoment": t,
+                "n": int(x.size),
+                "gemiddelde": float(x.mean()) if x.size else float("nan"),
+                "sd": float(x.std(ddof=1)) if x.size > 1 else float("nan"),
+            })
+    return pd.DataFrame(rijen, columns=["uitkomst", "meetmoment", "n", "gemiddelde", "sd"])

@@ -1,0 +1,68 @@
+"""Errors that a user reads: collected findings about input data and configuration."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Bevinding:
+    """One problem in the input: where it is and which rule it breaks.
+
+    ``rij`` is the row number a person would look up in the file (for CSV and XLSX
+    the spreadsheet row, the header being row 1), ``None`` for file-level problems.
+    """
+
+    bestand: str
+    rij: int | None
+    kolom: str | None
+    waarde: Any
+    regel: str
+
+    def tekst(self) -> str:
+        plek = self.bestand
+        if self.rij is not None:
+            plek += f", rij {self.rij}"
+        if self.kolom is not None:
+            plek += f", kolom '{self.kolom}'"
+        waarde = "" if self.waarde is None else f": waarde {self.waarde!r}"
+        return f"{plek}{waarde} — {self.regel}"
+
+
+class EvaluatieFout(Exception):
+    """Base class of errors that are meant for the user, not a traceback."""
+
+
+class ValidatieFout(EvaluatieFout):
+    """The input data break one or more rules of the data dictionary."""
+
+    def __init__(self, bevindingen: list[Bevinding], max_regels: int = 200):
+        self.bevindingen = bevindingen
+        self.max_regels = max_regels
+        super().__init__(self.rapport())
+
+    def rapport(self) -> str:
+        n = len(self.bevindingen)
+        regels = [
+            f"De invoer voldoet niet aan het datawoordenboek: {n} "
+            f"{'probleem' if n == 1 else 'problemen'} gevonden. Er is niets geanalyseerd.",
+            "",
+        ]
+        getoond = sorted(
+            self.bevindingen,
+            key=lambda b: (b.bestand, b.rij if b.rij is not None else -1, b.kolom or ""),
+        )[: self.max_regels]
+        regels += [f"  - {b.tekst()}" for b in getoond]
+        if n > self.max_regels:
+            regels.append(f"  … en nog {n - self.max_regels} meer.")
+            regels.append("")
+            regels.append("Per regel:")
+            for regel, k in Counter(b.regel for b in self.bevindingen).most_common():
+                regels.append(f"  {k:>6} × {regel}")
+        return "\n".join(regels)
+
+
+class ConfigFout(EvaluatieFout):
+    """The configuration is invalid."""

@@ -1,0 +1,198 @@
+"""The steps of the Snakemake pipeline, as plain functions of paths and config.
+
+Each ``workflow/scripts/*.py`` adapter calls one function here inside
+:func:`stap`, which sends logging to the rule's log file and turns an
+:class:`~evaluatie.fouten.EvaluatieFout` into a readable message and a non-zero exit
+instead of a traceback.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import json
+import logging
+import platform
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+import evaluatie
+from evaluatie import beschrijving, disclosure, synth, validatie, woordenboek
+from evaluatie import config as cfg
+from evaluatie.fouten import EvaluatieFout
+
+log = logging.getLogger("evaluatie")
+
+
+@contextlib.contextmanager
+def stap(logbestand: str | Path | None) -> Iterator[None]:
+    """Run a pipeline step with logging to ``logbestand`` and user-facing errors."""
+    handlers: list[logging.Handler] = [logging.StreamHandler(sys.stderr)]
+    if logbestand:
+        Path(logbestand).parent.mkdir(parents=True, exist_ok=True)
+        handlers.append(logging.FileHandler(logbestand, mode="w", encoding="utf-8"))
+    logging.basicConfig(level=logging.INFO, handlers=handlers, force=True,
+                        format="%(asctime)s %(levelname)s %(message)s")
+    try:
+        yield
+    except EvaluatieFout as e:
+        log.error("%s", e)
+        sys.exit(1)
+
+
+def synthetiseer(config: dict[str, Any], uitmap: Path) -> None:
+    """Write the synthetic demo region configured under ``synthetisch``."""
+    s = config["synthetisch"]
+    specs = synth.demo_interventies()
+    if s.get("interventies"):
+        specs = [x for x in specs if x.code in s["interventies"]]
+    ds = synth.genereer_regio(seed=s["seed"], schaal=s["schaal"], interventies=specs)
+    synth.schrijf(ds, Path(uitmap))
+    log.info("synthetische regio geschreven naar %s: %s", uitmap,
+             {k: len(v) for k, v in ds.tabellen.items()})
+
+
+def inlezen(config: dict[str, Any], intern_map: Path, datakwaliteit: Path, bronnen: Path) -> None:
+    """Read and validate every input table; write typed Parquet and the data-quality summary.
+
+    Nothing is written when validation fails: the error lists every finding.
+    """
+    res = validatie.lees_en_valideer(config["data"], cfg.codes(config))
+    intern_map = Path(intern_map)
+    intern_map.mkdir(parents=True, exist_ok=True)
+    for naam, df in res.tabellen.items():
+        df.to_parquet(intern_map / f"{naam}.parquet", index=False)
+    rijen = []
+    for naam, b in res.bronnen.items():
+        df = res.tabellen[naam]
+        ontbrekend = {k: int(df[k].isna().sum()) for k in df.columns}
+        rijen.append({
+            "tabel": naam,
+            "bestand": b.bestand.name,
+            "formaat": b.formaat,
+            "encoding": b.encoding or "",
+            "scheidingsteken": b.scheidingsteken or "",
+            "decimaal": b.decimaal,
+            "n_rijen": len(df),
+            "aantal_kolommen": df.shape[1],
+            "lege_cellen": sum(ontbrekend.values()),
+            "sha256": b.sha256,
+        })
+    Path(datakwaliteit).parent.mkdir(parents=True, exist_ok=True)
+    pd.DataFrame(rijen).to_csv(datakwaliteit, index=False)
+    Path(bronnen).write_text(json.dumps({
+        "bestanden": {r["bestand"]: r["sha256"] for r in rijen},
+        "config_sha256": cfg.config_hash(config),
+    }, indent=2), encoding="utf-8")
+    log.info("%d tabellen gevalideerd en geschreven naar %s", len(rijen), intern_map)
+
+
+def lees_interventie(intern_map: Path, interventie: str) -> dict[str, pd.DataFrame]:
+    """The validated tables restricted to one interventie's participants (intervention group)."""
+    intern_map = Path(intern_map)
+    d = pd.read_parquet(intern_map / "deelnemers.parquet")
+    d = d[(d["interventie"] == interventie)]
+    uit = {"deelnemers_alle": d, "deelnemers": d[d["onderzoeksgroep"].fillna("interventie") == "interventie"]}
+    ids = set(uit["deelnemers"]["pseudo_id"])
+    for naam in ("metingen", "ervaringen", "zorgkosten"):
+        pad = intern_map / f"{naam}.parquet"
+        if pad.exists():
+            df = pd.read_parquet(pad)
+            uit[naam] = df[df["pseudo_id"].isin(ids)]
+    uit["metingen"] = beschrijving.voeg_pg_totaal_toe(uit["metingen"])
+    return uit
+
+
+def beschrijf(config: dict[str, Any], intern_map: Path, interventie: str, uit: Path) -> None:
+    """n and mean (SD) per outcome per meetmoment, suppressed for release."""
+    t = lees_interventie(intern_map, interventie)
+    spec = config["interventies"][interventie]
+    uitkomsten = beschrijving.uitkomsten_voor(t["metingen"], spec.get("uitkomsten"))
+    tabel = beschrijving.beschrijf(t["metingen"], uitkomsten, config["meetmomenten"])
+    tabel = disclosure.onderdruk(tabel, config["disclosure"]["min_n"])
+    Path(uit).parent.mkdir(parents=True, exist_ok=True)
+    tabel.to_csv(uit, index=False)
+
+
+def _git_commit() -> str:
+    try:
+        return subprocess.run(["git", "rev-parse", "HEAD"], capture_output=True, text=True,
+                              check=True, cwd=Path(__file__).parent).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return "onbekend"
+
+
+def interventie_meta(config: dict[str, Any], interventie: str, bronnen: Path, uit: Path) -> None:
+    """What the report says about the interventie, the run and its provenance."""
+    import matplotlib
+    import numpy
+    import scipy
+    import statsmodels
+
+    spec = config["interventies"][interventie]
+    meta = {
+        "interventie": interventie,
+        "naam": spec["naam"],
+        "doelgroep": spec["doelgroep"],
+        "doelgroep_omschrijving": spec.get("doelgroep_omschrijving", ""),
+        "beschrijving": " ".join(spec.get("beschrijving", "").split()),
+        "regio": config["regio"],
+        "regio_naam": config.get("regio_naam") or config["regio"],
+        "jaar": config["jaar"],
+        "peildatum": config["peildatum"],
+        "meetmomenten": config["meetmomenten"],
+        "min_n": config["disclosure"]["min_n"],
+        "synthetisch": config.get("synthetisch") is not None,
+        "uitkomsten": {
+            naam: {"titel": u.titel, "eenheid": u.eenheid, "hoger_is_beter": u.hoger_is_beter,
+                   "primair": u.primair}
+            for naam, u in woordenboek.uitkomsten().items()
+        } | {"pg_totaal": {"titel": "Positieve Gezondheid (gemiddelde van 6 dimensies)",
+                           "eenheid": "score 0-10", "hoger_is_beter": True, "primair": False}},
+        "verantwoording": {
+            **json.loads(Path(bronnen).read_text(encoding="utf-8")),
+            "evaluatie_versie": evaluatie.__version__,
+            "git_commit": _git_commit(),
+            "datum": dt.date.today().isoformat(),
+            "software": {
+                "python": platform.python_version(), "pandas": pd.__version__,
+                "numpy": numpy.__version__, "scipy": scipy.__version__,
+                "statsmodels": statsmodels.__version__, "matplotlib": matplotlib.__version__,
+            },
+        },
+    }
+    Path(uit).parent.mkdir(parents=True, exist_ok=True)
+    Path(uit).write_text(json.dumps(meta, indent=2, ensure_ascii=False), encoding="utf-8")
+
+
+def controleer(publiceerbaar: list[Path], min_n: int, uit: Path) -> None:
+    """Fail when any releasable file holds a count below ``min_n``; else write a marker."""
+    for map_ in publiceerbaar:
+        disclosure.eis_schoon(Path(map_), min_n)
+    Path(uit).write_text(f"gecontroleerd: geen aantallen onder {min_n}\n", encoding="utf-8")
+
+
+def render_rapport(template: Path, params: dict[str, Any], uitvoer: dict[str, Path],
+                   engine: str) -> None:
+    """Render one report from releasable results only.
+
+    ``uitvoer`` maps each format (``html``, ``pdf``) to its output path. The render
+    runs in a directory of its own, so parallel renders of one template never collide.
+    """
+    import shutil
+    import tempfile
+
+    from evaluatie.render import render
+
+    eerste = Path(next(iter(uitvoer.values())))
+    eerste.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix=f".render-{eerste.stem}-", dir=eerste.parent) as tmp:
+        gemaakt = render(Path(template), Path(tmp), params=params, formats=list(uitvoer),
+                         engine=engine)
+        for formaat, doel in uitvoer.items():
+            shutil.move(str(gemaakt[formaat]), str(doel))

@@ -1,0 +1,44 @@
+import re
+
+from evaluatie import config as evaluatie_config
+
+# Validate once, fill in defaults; an unknown key or wrong value stops here.
+evaluatie_config.valideer(config)
+
+REGIO = config["regio"]
+RES = f"{config['resultaten_map']}/{REGIO}"
+INTERVENTIES = list(config["interventies"])
+TABELLEN = list(config["data"]["tabellen"])
+FORMATEN = config["rapport"]["formaten"]
+DATA = config["data"]["map"]
+
+
+wildcard_constraints:
+    interventie="|".join(re.escape(i) for i in INTERVENTIES),
+    tabel="|".join(TABELLEN),
+
+
+def invoerbestanden():
+    """The region's input files, as named in the config."""
+    return [f"{DATA}/{t['bestand']}" for t in config["data"]["tabellen"].values()]
+
+
+def rapporten(interventie):
+    return {f: f"{RES}/rapporten/{interventie}.{f}" for f in FORMATEN}
+
+
+def publiceerbaar(interventie):
+    """Every releasable result of one interventie that its report reads."""
+    p = f"{RES}/{interventie}/publiceerbaar"
+    return {
+        "meta": f"{p}/interventie.json",
+        "beschrijving": f"{p}/beschrijving.csv",
+    }
+
+
+def get_final_output():
+    """All targets of a full run, built from the config."""
+    uit = []
+    for i in INTERVENTIES:
+        uit += list(rapporten(i).values())
+    return uit

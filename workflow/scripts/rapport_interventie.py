@@ -1,0 +1,12 @@
+from pathlib import Path
+
+from evaluatie import pijplijn
+
+with pijplijn.stap(snakemake.log[0]):
+    pijplijn.render_rapport(
+        snakemake.input.template,
+        params={"resultaten": str(Path(snakemake.input.meta).parent.resolve()),
+                "regio_resultaten": str(Path(snakemake.input.regio).parent.resolve())},
+        uitvoer={f: snakemake.output[f] for f in snakemake.params.formaten},
+        engine=snakemake.params.engine,
+    )

@@ -1,0 +1,6 @@
+from pathlib import Path
+
+from evaluatie import pijplijn
+
+with pijplijn.stap(snakemake.log[0]):
+    pijplijn.synthetiseer(snakemake.params.config, Path(snakemake.output.waarheid).parent)
