@@ -26,7 +26,8 @@ class Bevinding:
         if self.rij is not None:
             plek += f", rij {self.rij}"
         if self.kolom is not None:
-            plek += f", kolom '{self.kolom}'"
+            soort = "kolommen" if ", " in self.kolom else "kolom"
+            plek += f", {soort} '{self.kolom}'"
         waarde = "" if self.waarde is None else f": waarde {self.waarde!r}"
         return f"{plek}{waarde} — {self.regel}"
 

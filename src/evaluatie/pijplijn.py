@@ -24,7 +24,7 @@ import pandas as pd
 import evaluatie
 from evaluatie import beschrijving, disclosure, synth, validatie, woordenboek
 from evaluatie import config as cfg
-from evaluatie.fouten import EvaluatieFout
+from evaluatie.fouten import ConfigFout, EvaluatieFout
 
 log = logging.getLogger("evaluatie")
 
@@ -48,9 +48,11 @@ def stap(logbestand: str | Path | None) -> Iterator[None]:
 def synthetiseer(config: dict[str, Any], uitmap: Path) -> None:
     """Write the synthetic demo region configured under ``synthetisch``."""
     s = config["synthetisch"]
-    specs = synth.demo_interventies()
-    if s.get("interventies"):
-        specs = [x for x in specs if x.code in s["interventies"]]
+    gekozen = s.get("interventies") or list(config["interventies"])
+    specs = [x for x in synth.demo_interventies() if x.code in gekozen]
+    if not specs:
+        raise ConfigFout("synthetisch: geen van de interventies is een demo-interventie "
+                         f"({', '.join(x.code for x in synth.demo_interventies())})")
     ds = synth.genereer_regio(seed=s["seed"], schaal=s["schaal"], interventies=specs)
     synth.schrijf(ds, Path(uitmap))
     log.info("synthetische regio geschreven naar %s: %s", uitmap,

@@ -146,8 +146,28 @@ def _pandera_schema(tabel: woordenboek.Tabel, config_codes: Mapping[str, list[st
         kolommen[v.naam] = pa.Column(
             checks=checks, nullable=not v.verplicht, unique=v.uniek, required=False, coerce=False
         )
-    uniek = list(tabel.sleutel) if len(tabel.sleutel) > 1 else None
-    return pa.DataFrameSchema(kolommen, unique=uniek, strict=False, coerce=False)
+    # composite keys are checked by `_controleer_sleutel`, which names both rows
+    return pa.DataFrameSchema(kolommen, strict=False, coerce=False)
+
+
+def _controleer_sleutel(df: pd.DataFrame, tabel: woordenboek.Tabel, bron: Bron,
+                        bevindingen: list[Bevinding]) -> None:
+    if len(tabel.sleutel) < 2 or not all(k in df for k in tabel.sleutel):
+        return
+    sleutel = list(tabel.sleutel)
+    dubbel = df[df.duplicated(sleutel, keep=False) & df[sleutel].notna().all(axis=1)]
+    if dubbel.empty:
+        return
+    kolommen = ", ".join(bron.lokale_naam(k) for k in sleutel)
+    for _, groep in dubbel.groupby(sleutel, sort=False):
+        rijen = [int(r) for r in groep.index]
+        waarde = ", ".join(str(_waarde(groep.iloc[0][k])) for k in sleutel)
+        for r in rijen:
+            anderen = ", ".join(str(x) for x in rijen if x != r)
+            bevindingen.append(Bevinding(
+                str(bron.bestand), r, kolommen, f"({waarde})",
+                f"dubbele sleutel ({', '.join(sleutel)}); komt ook voor in rij {anderen}",
+            ))
 
 
 def _regel_uit_pandera(check: str, kolom: str, tabel: woordenboek.Tabel) -> str:
@@ -166,6 +186,9 @@ def controleer_velden(
 ) -> None:
     """Field constraints and keys, via pandera; failures become findings."""
     schema = _pandera_schema(tabel, config_codes)
+    _controleer_sleutel(df, tabel, bron, bevindingen)
+    # a cell that failed to parse is already reported; don't report it again as empty
+    al_gemeld = {(b.rij, b.kolom) for b in bevindingen if b.bestand == str(bron.bestand)}
     try:
         schema.validate(df, lazy=True)
     except pa.errors.SchemaErrors as e:
@@ -178,6 +201,8 @@ def controleer_velden(
             regel = _regel_uit_pandera(check, kolom or "", tabel)
             # pandera puts the custom error text in check; fall back to its own name
             rij = r["index"]
+            if check == "not_nullable" and (rij, bron.lokale_naam(kolom)) in al_gemeld:
+                continue
             bevindingen.append(Bevinding(
                 str(bron.bestand),
                 int(rij) if pd.notna(rij) else None,

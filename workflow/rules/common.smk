@@ -1,10 +1,12 @@
 import re
+from pathlib import Path
 
 from evaluatie import config as evaluatie_config
 
 # Validate once, fill in defaults; an unknown key or wrong value stops here.
 evaluatie_config.valideer(config)
 
+REPO = Path(workflow.basedir)  # the evaluatie checkout, whatever the working directory
 REGIO = config["regio"]
 RES = f"{config['resultaten_map']}/{REGIO}"
 INTERVENTIES = list(config["interventies"])

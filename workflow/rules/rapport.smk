@@ -18,8 +18,8 @@ rule rapport_interventie:
     """Render reports/interventie.qmd for one interventie, from releasable results only."""
     input:
         unpack(lambda w: publiceerbaar(w.interventie)),
-        template="reports/interventie.qmd",
-        secties=lambda w: sorted(str(p) for p in Path("reports").glob("_*.qmd")),
+        template=f"{REPO}/reports/interventie.qmd",
+        secties=sorted(str(p) for p in (REPO / "reports").glob("_*.qmd")),
         regio=rules.inlezen.output.datakwaliteit,
         controle=f"{RES}/{{interventie}}/controle.ok",
     output:

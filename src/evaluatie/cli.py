@@ -1,0 +1,102 @@
+"""Command line: ``evaluatie synth | validate | woordenboek | render``."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from evaluatie.fouten import EvaluatieFout
+
+
+def _synth(args: argparse.Namespace) -> None:
+    from evaluatie import synth
+
+    ds = synth.genereer_regio(seed=args.seed, schaal=args.schaal)
+    paden = synth.schrijf(ds, Path(args.uit))
+    for naam, pad in paden.items():
+        print(f"{naam:>14}: {len(ds.tabellen[naam]):>8} rijen  {pad}")
+    print(f"{'waarheid':>14}: {Path(args.uit) / 'waarheid.json'}")
+
+
+def _validate(args: argparse.Namespace) -> None:
+    from evaluatie import config, validatie
+
+    c = config.laad(Path(args.config))
+    basis = Path(args.config).resolve().parent if args.relatief_aan_config else None
+    res = validatie.lees_en_valideer(c["data"], config.codes(c), basis=basis)
+    print("De invoer voldoet aan het datawoordenboek.\n")
+    print(f"{'tabel':<14} {'bestand':<24} {'formaat':<8} {'rijen':>8} {'lege cellen':>12}")
+    for naam, df in res.tabellen.items():
+        b = res.bronnen[naam]
+        print(f"{naam:<14} {b.bestand.name:<24} {b.formaat:<8} {len(df):>8} "
+              f"{int(df.isna().sum().sum()):>12}")
+        if b.encoding and b.encoding not in ("utf-8", "utf-8-sig"):
+            print(f"{'':<14} gelezen als {b.encoding}")
+        for kolom, labels in b.waardelabels.items():
+            print(f"{'':<14} waardelabels {kolom}: {json.dumps(labels, ensure_ascii=False)}")
+
+
+def _woordenboek(args: argparse.Namespace) -> None:
+    from evaluatie import woordenboek
+
+    tekst = woordenboek.markdown()
+    if args.uit:
+        Path(args.uit).write_text(tekst, encoding="utf-8")
+        print(f"geschreven: {args.uit}")
+    else:
+        sys.stdout.write(tekst)
+
+
+def _render(args: argparse.Namespace) -> None:
+    from evaluatie.render import render
+
+    params = dict(p.split("=", 1) for p in args.param)
+    uit = render(Path(args.qmd), Path(args.uit), params=params, formats=args.formaat,
+                 engine=args.engine)
+    for formaat, pad in uit.items():
+        print(f"{formaat}: {pad}")
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser(prog="evaluatie", description=__doc__)
+    sub = p.add_subparsers(dest="opdracht", required=True)
+
+    s = sub.add_parser("synth", help="schrijf een synthetische demo-regio")
+    s.add_argument("--uit", default="data/demo-zuidrand", help="map voor de CSV-bestanden")
+    s.add_argument("--seed", type=int, default=2026)
+    s.add_argument("--schaal", type=float, default=1.0, help="vermenigvuldigt de cohortgroottes")
+    s.set_defaults(func=_synth)
+
+    v = sub.add_parser("validate", help="controleer de data van een regio, zonder analyse")
+    v.add_argument("config", help="configuratiebestand (YAML)")
+    v.add_argument("--relatief-aan-config", action="store_true",
+                   help="data.map is relatief aan de map van het configuratiebestand")
+    v.set_defaults(func=_validate)
+
+    w = sub.add_parser("woordenboek", help="schrijf de documentatie van het datawoordenboek")
+    w.add_argument("--uit", help="Markdown-bestand (standaard: stdout)")
+    w.set_defaults(func=_woordenboek)
+
+    r = sub.add_parser("render", help="render een .qmd-rapport (quarto of ingebouwd)")
+    r.add_argument("qmd")
+    r.add_argument("--uit", default=".")
+    r.add_argument("--param", "-P", action="append", default=[], help="naam=waarde")
+    r.add_argument("--formaat", action="append", choices=["html", "pdf"], default=None)
+    r.add_argument("--engine", default="auto", choices=["auto", "quarto", "ingebouwd"])
+    r.set_defaults(func=_render)
+
+    args = p.parse_args(argv)
+    if getattr(args, "formaat", "x") is None:
+        args.formaat = ["html"]
+    try:
+        args.func(args)
+    except EvaluatieFout as e:
+        print(e, file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
