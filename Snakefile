@@ -7,7 +7,10 @@ configfile: "config/config.yaml"
 include: "workflow/rules/common.smk"
 include: "workflow/rules/data.smk"
 include: "workflow/rules/analyse.smk"
+include: "workflow/rules/regio.smk"
 include: "workflow/rules/rapport.smk"
+include: "workflow/rules/export.smk"
+include: "workflow/rules/eindrapport.smk"
 
 
 rule all:

@@ -15,7 +15,11 @@ SCHEMA = Path(__file__).resolve().parents[2] / "workflow" / "schemas" / "config.
 
 
 def _schema() -> dict[str, Any]:
-    return yaml.safe_load(SCHEMA.read_text(encoding="utf-8"))
+    """The config schema; each analysis' own section comes from ``schemas/onderdelen/<naam>.yaml``."""
+    schema = yaml.safe_load(SCHEMA.read_text(encoding="utf-8"))
+    for pad in sorted((SCHEMA.parent / "onderdelen").glob("*.yaml")):
+        schema["properties"][pad.stem] = yaml.safe_load(pad.read_text(encoding="utf-8"))
+    return schema
 
 
 def _vul_standaard(waarde: Any, schema: dict[str, Any], root: dict[str, Any]) -> None:
@@ -56,6 +60,13 @@ def valideer(config: dict[str, Any]) -> dict[str, Any]:
             regels.append(f"  - {plek}: {e.message}")
         raise ConfigFout("De configuratie is ongeldig:\n" + "\n".join(regels))
     _vul_standaard(config, schema, schema)
+    from evaluatie.analyses import KERN
+
+    config.setdefault("analyses", list(KERN))
+    onbekend = [a for a in config["analyses"] if a not in KERN]
+    if onbekend:
+        raise ConfigFout(f"De configuratie is ongeldig:\n  - analyses: onbekend {onbekend}; "
+                         f"kies uit {', '.join(KERN)}")
     return config
 
 

@@ -22,7 +22,7 @@ from typing import Any
 import pandas as pd
 
 import evaluatie
-from evaluatie import beschrijving, disclosure, synth, validatie, woordenboek
+from evaluatie import disclosure, synth, validatie, woordenboek
 from evaluatie import config as cfg
 from evaluatie.fouten import ConfigFout, EvaluatieFout
 
@@ -94,31 +94,28 @@ def inlezen(config: dict[str, Any], intern_map: Path, datakwaliteit: Path, bronn
     log.info("%d tabellen gevalideerd en geschreven naar %s", len(rijen), intern_map)
 
 
-def lees_interventie(intern_map: Path, interventie: str) -> dict[str, pd.DataFrame]:
-    """The validated tables restricted to one interventie's participants (intervention group)."""
-    intern_map = Path(intern_map)
-    d = pd.read_parquet(intern_map / "deelnemers.parquet")
-    d = d[(d["interventie"] == interventie)]
-    uit = {"deelnemers_alle": d, "deelnemers": d[d["onderzoeksgroep"].fillna("interventie") == "interventie"]}
-    ids = set(uit["deelnemers"]["pseudo_id"])
-    for naam in ("metingen", "ervaringen", "zorgkosten"):
-        pad = intern_map / f"{naam}.parquet"
-        if pad.exists():
-            df = pd.read_parquet(pad)
-            uit[naam] = df[df["pseudo_id"].isin(ids)]
-    uit["metingen"] = beschrijving.voeg_pg_totaal_toe(uit["metingen"])
-    return uit
+def afleiden(config: dict[str, Any], intern_map: Path, analyse_map: Path, kwaliteit: Path) -> None:
+    """Derive analysis-ready tables (``intern/analyse/``) from the validated ones."""
+    from evaluatie import afleiden as af
+
+    intern_map, analyse_map = Path(intern_map), Path(analyse_map)
+    tabellen = {p.stem: pd.read_parquet(p) for p in sorted(intern_map.glob("*.parquet"))}
+    uit, rijen = af.leid_af(tabellen, config)
+    analyse_map.mkdir(parents=True, exist_ok=True)
+    for naam, df in uit.items():
+        df.to_parquet(analyse_map / f"{naam}.parquet", index=False)
+    tabel = disclosure.onderdruk(pd.DataFrame(rijen, columns=["stap", "omschrijving", "n"]),
+                                 config["disclosure"]["min_n"])
+    tabel.to_csv(kwaliteit, index=False)
 
 
-def beschrijf(config: dict[str, Any], intern_map: Path, interventie: str, uit: Path) -> None:
-    """n and mean (SD) per outcome per meetmoment, suppressed for release."""
-    t = lees_interventie(intern_map, interventie)
-    spec = config["interventies"][interventie]
-    uitkomsten = beschrijving.uitkomsten_voor(t["metingen"], spec.get("uitkomsten"))
-    tabel = beschrijving.beschrijf(t["metingen"], uitkomsten, config["meetmomenten"])
-    tabel = disclosure.onderdruk(tabel, config["disclosure"]["min_n"])
-    Path(uit).parent.mkdir(parents=True, exist_ok=True)
-    tabel.to_csv(uit, index=False)
+def analyseer(config: dict[str, Any], analyse: str, interventie: str, analyse_map: Path,
+              uitmap: Path) -> None:
+    """Run one analysis for one interventie (see :mod:`evaluatie.analyses`)."""
+    from evaluatie import analyses
+
+    paden = analyses.voer_uit(analyse, config, interventie, Path(analyse_map), Path(uitmap))
+    log.info("%s / %s: %s", interventie, analyse, ", ".join(p.name for p in paden.values()))
 
 
 def _git_commit() -> str:

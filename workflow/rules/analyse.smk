@@ -1,16 +1,18 @@
-rule beschrijving:
-    """n and mean (SD) per outcome per meetmoment."""
+rule analyse:
+    """One analysis (core or extra) for one interventie; tables pass disclosure control."""
     input:
-        tabellen=rules.inlezen.output.tabellen,
+        tabellen=rules.afleiden.output.tabellen,
+        vereist=lambda w: [f"{RES}/{w.interventie}/publiceerbaar/{a}"
+                           for a in analyses.vereist(w.analyse, config)],
     output:
-        f"{RES}/{{interventie}}/publiceerbaar/beschrijving.csv",
+        directory(f"{RES}/{{interventie}}/publiceerbaar/{{analyse}}"),
     params:
         config=config,
-        intern=rules.inlezen.params.intern,
+        data=rules.afleiden.params.analyse,
     log:
-        f"logs/{REGIO}/{{interventie}}/beschrijving.log",
+        f"logs/{REGIO}/{{interventie}}/{{analyse}}.log",
     script:
-        "../scripts/beschrijving.py"
+        "../scripts/analyse.py"
 
 
 rule interventie_meta:

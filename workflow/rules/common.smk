@@ -1,6 +1,7 @@
 import re
 from pathlib import Path
 
+from evaluatie import analyses
 from evaluatie import config as evaluatie_config
 
 # Validate once, fill in defaults; an unknown key or wrong value stops here.
@@ -13,11 +14,13 @@ INTERVENTIES = list(config["interventies"])
 TABELLEN = list(config["data"]["tabellen"])
 FORMATEN = config["rapport"]["formaten"]
 DATA = config["data"]["map"]
+ANALYSES = analyses.actief(config)
 
 
 wildcard_constraints:
     interventie="|".join(re.escape(i) for i in INTERVENTIES),
     tabel="|".join(TABELLEN),
+    analyse="|".join(re.escape(a) for a in ANALYSES),
 
 
 def invoerbestanden():
@@ -32,10 +35,11 @@ def rapporten(interventie):
 def publiceerbaar(interventie):
     """Every releasable result of one interventie that its report reads."""
     p = f"{RES}/{interventie}/publiceerbaar"
-    return {
-        "meta": f"{p}/interventie.json",
-        "beschrijving": f"{p}/beschrijving.csv",
-    }
+    return {"meta": f"{p}/interventie.json", **{a: f"{p}/{a}" for a in ANALYSES}}
+
+
+# Rule files add region-level targets here (e.g. indicator table, eindrapport).
+EXTRA_DOELEN = []
 
 
 def get_final_output():
@@ -43,4 +47,4 @@ def get_final_output():
     uit = []
     for i in INTERVENTIES:
         uit += list(rapporten(i).values())
-    return uit
+    return uit + EXTRA_DOELEN

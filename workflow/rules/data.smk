@@ -28,3 +28,20 @@ rule inlezen:
         f"logs/{REGIO}/inlezen.log",
     script:
         "../scripts/inlezen.py"
+
+
+rule afleiden:
+    """Derived measures (age at measurement, BMI z-score, Positieve Gezondheid scores)."""
+    input:
+        rules.inlezen.output.tabellen,
+    output:
+        tabellen=[f"{RES}/intern/analyse/{t}.parquet" for t in TABELLEN],
+        kwaliteit=f"{RES}/publiceerbaar/afleiding.csv",
+    params:
+        config=config,
+        intern=rules.inlezen.params.intern,
+        analyse=f"{RES}/intern/analyse",
+    log:
+        f"logs/{REGIO}/afleiden.log",
+    script:
+        "../scripts/afleiden.py"

@@ -3,6 +3,7 @@ rule onthullingscontrole:
     input:
         lambda w: publiceerbaar(w.interventie).values(),
         rules.inlezen.output.datakwaliteit,
+        rules.afleiden.output.kwaliteit,
     output:
         f"{RES}/{{interventie}}/controle.ok",
     params:

@@ -1,0 +1,8 @@
+"""PLACEHOLDER, being written in this session; must not be committed as is."""
+
+TITEL = "uitval"
+TABELLEN: dict[str, str] = {}
+
+
+def analyseer(ctx):
+    return {}

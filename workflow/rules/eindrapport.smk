@@ -1,0 +1,1 @@
+# Annual eindrapport across interventies; see issue 7.

@@ -1,0 +1,1 @@
+# XLSX export of releasable tables; see issue 7.
