@@ -1,4 +1,4 @@
-"""Command line: ``evaluatie synth | validate | woordenboek | render``."""
+"""Command line: ``evaluatie init | validate | run | synth | woordenboek | render``."""
 
 from __future__ import annotations
 
@@ -21,11 +21,12 @@ def _synth(args: argparse.Namespace) -> None:
 
 
 def _validate(args: argparse.Namespace) -> None:
-    from evaluatie import config, validatie
+    from evaluatie import analyses, config, validatie
 
     c = config.laad(Path(args.config))
     basis = Path(args.config).resolve().parent if args.relatief_aan_config else None
-    res = validatie.lees_en_valideer(c["data"], config.codes(c), basis=basis)
+    res = validatie.lees_en_valideer(c["data"], config.codes(c), basis=basis,
+                                     extra_velden=analyses.extra_velden(c))
     print("De invoer voldoet aan het datawoordenboek.\n")
     print(f"{'tabel':<14} {'bestand':<24} {'formaat':<8} {'rijen':>8} {'lege cellen':>12}")
     for naam, df in res.tabellen.items():
@@ -59,9 +60,39 @@ def _render(args: argparse.Namespace) -> None:
         print(f"{formaat}: {pad}")
 
 
+def _init(args: argparse.Namespace) -> None:
+    from evaluatie import regio
+
+    for pad in regio.init(Path(args.map), args.regio):
+        print(f"geschreven: {pad}")
+    print(f"\nVolgende stap: vul {Path(args.map) / 'config.yaml'} in en draai "
+          f"`evaluatie validate config.yaml` in {args.map}.")
+
+
+def _run(args: argparse.Namespace) -> None:
+    from evaluatie import regio
+
+    extra = args.snakemake[1:] if args.snakemake[:1] == ["--"] else args.snakemake
+    code = regio.run(Path(args.map), cores=args.cores, extra=extra)
+    if code:
+        sys.exit(code)
+
+
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(prog="evaluatie", description=__doc__)
     sub = p.add_subparsers(dest="opdracht", required=True)
+
+    i = sub.add_parser("init", help="maak een nieuw regioproject (config, mapping, README)")
+    i.add_argument("map", help="nieuwe projectmap")
+    i.add_argument("--regio", help="korte naam van de regio (standaard: de mapnaam)")
+    i.set_defaults(func=_init)
+
+    u = sub.add_parser("run", help="draai de hele evaluatie voor een regioproject")
+    u.add_argument("map", nargs="?", default=".", help="projectmap met config.yaml")
+    u.add_argument("--cores", type=int, default=2)
+    u.add_argument("snakemake", nargs=argparse.REMAINDER,
+                   help="verdere argumenten voor snakemake (na --)")
+    u.set_defaults(func=_run)
 
     s = sub.add_parser("synth", help="schrijf een synthetische demo-regio")
     s.add_argument("--uit", default="data/demo-zuidrand", help="map voor de CSV-bestanden")

@@ -22,8 +22,8 @@ from typing import Any
 import pandas as pd
 
 import evaluatie
-from evaluatie import disclosure, synth, validatie, woordenboek
 from evaluatie import config as cfg
+from evaluatie import disclosure, synth, validatie, woordenboek
 from evaluatie.fouten import ConfigFout, EvaluatieFout
 
 log = logging.getLogger("evaluatie")
@@ -64,7 +64,10 @@ def inlezen(config: dict[str, Any], intern_map: Path, datakwaliteit: Path, bronn
 
     Nothing is written when validation fails: the error lists every finding.
     """
-    res = validatie.lees_en_valideer(config["data"], cfg.codes(config))
+    from evaluatie import analyses
+
+    res = validatie.lees_en_valideer(config["data"], cfg.codes(config),
+                                     extra_velden=analyses.extra_velden(config))
     intern_map = Path(intern_map)
     intern_map.mkdir(parents=True, exist_ok=True)
     for naam, df in res.tabellen.items():
@@ -177,7 +180,8 @@ def controleer(publiceerbaar: list[Path], min_n: int, uit: Path) -> None:
 
 
 def render_rapport(template: Path, params: dict[str, Any], uitvoer: dict[str, Path],
-                   engine: str) -> None:
+                   engine: str, extra_secties: dict[str, Path] | None = None,
+                   metadata: dict[str, Any] | None = None) -> None:
     """Render one report from releasable results only.
 
     ``uitvoer`` maps each format (``html``, ``pdf``) to its output path. The render
@@ -191,7 +195,19 @@ def render_rapport(template: Path, params: dict[str, Any], uitvoer: dict[str, Pa
     eerste = Path(next(iter(uitvoer.values())))
     eerste.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix=f".render-{eerste.stem}-", dir=eerste.parent) as tmp:
-        gemaakt = render(Path(template), Path(tmp), params=params, formats=list(uitvoer),
-                         engine=engine)
+        sjabloon = Path(template)
+        if extra_secties:
+            # A private copy of the templates, with `_extra.qmd` including the sections of
+            # the extension analyses; the repository's templates are never written to.
+            kopie = Path(tmp) / "sjablonen"
+            shutil.copytree(sjabloon.parent, kopie)
+            regels = []
+            for naam, sectie in extra_secties.items():
+                shutil.copy(sectie, kopie / f"_extra_{naam}.qmd")
+                regels.append(f"{{{{< include _extra_{naam}.qmd >}}}}\n")
+            (kopie / "_extra.qmd").write_text("\n".join(regels), encoding="utf-8")
+            sjabloon = kopie / sjabloon.name
+        gemaakt = render(sjabloon, Path(tmp) / "uit", params=params, formats=list(uitvoer),
+                         engine=engine, **({"metadata": metadata} if metadata else {}))
         for formaat, doel in uitvoer.items():
             shutil.move(str(gemaakt[formaat]), str(doel))

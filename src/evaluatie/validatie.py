@@ -115,7 +115,7 @@ def typeer_kolom(
         )
         regel = np.full(len(waarden), "")
     kolom = bron.lokale_naam(veld.naam)
-    for rij, x, r in zip(waarden.index[fout], waarden[fout], regel[fout]):
+    for rij, x, r in zip(waarden.index[fout], waarden[fout], regel[fout], strict=True):
         bevindingen.append(Bevinding(str(bron.bestand), int(rij), kolom, _waarde(x), str(r)))
     return reeks
 
@@ -230,10 +230,11 @@ def _vind(b: Bron, rijen: pd.Index, kolom: str, waarden: pd.Series | None, regel
 
 
 def controleer_samenhang(
-    tabellen: dict[str, pd.DataFrame], bronnen: dict[str, Bron], bevindingen: list[Bevinding]
+    tabellen: dict[str, pd.DataFrame], bronnen: dict[str, Bron], bevindingen: list[Bevinding],
+    schemas: dict[str, woordenboek.Tabel] | None = None,
 ) -> None:
     """Cross-table and within-row rules that a per-field schema cannot express."""
-    schemas = woordenboek.tabellen()
+    schemas = schemas or woordenboek.tabellen()
     for naam, df in tabellen.items():
         b = bronnen[naam]
         t = schemas[naam]
@@ -294,7 +295,8 @@ def controleer_samenhang(
 
 
 def lees_en_valideer(data_config: dict[str, Any], config_codes: Mapping[str, list[str]],
-                     basis: Path | None = None) -> Resultaat:
+                     basis: Path | None = None,
+                     extra_velden: dict[str, list[dict[str, Any]]] | None = None) -> Resultaat:
     """Read, type and validate every configured table.
 
     Parameters
@@ -307,6 +309,8 @@ def lees_en_valideer(data_config: dict[str, Any], config_codes: Mapping[str, lis
         Code lists that the dictionary takes from the config (``interventies``).
     basis
         Directory that relative paths are resolved against (default: working directory).
+    extra_velden
+        Fields that extension analyses add to dictionary tables (``EXTRA_VELDEN``).
 
     Returns
     -------
@@ -319,7 +323,7 @@ def lees_en_valideer(data_config: dict[str, Any], config_codes: Mapping[str, lis
     ValidatieFout
         With every finding, when any rule is broken. Nothing is dropped or repaired.
     """
-    schemas = woordenboek.tabellen()
+    schemas = woordenboek.met_extra_velden(woordenboek.tabellen(), extra_velden or {})
     map_ = Path(data_config.get("map", "."))
     if basis is not None and not map_.is_absolute():
         map_ = basis / map_
@@ -358,12 +362,12 @@ def lees_en_valideer(data_config: dict[str, Any], config_codes: Mapping[str, lis
         controleer_velden(tabel_df, t, bron, config_codes, bevindingen)
         tabellen[naam] = tabel_df
     if not bevindingen:
-        controleer_samenhang(tabellen, bronnen, bevindingen)
+        controleer_samenhang(tabellen, bronnen, bevindingen, schemas)
     elif "deelnemers" in tabellen:
         # still report cross-table problems when the field checks failed, as far as the
         # typed columns allow; they are part of one collected report
         try:
-            controleer_samenhang(tabellen, bronnen, bevindingen)
+            controleer_samenhang(tabellen, bronnen, bevindingen, schemas)
         except (KeyError, ValueError, TypeError):
             pass
     if bevindingen:

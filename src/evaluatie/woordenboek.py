@@ -157,6 +157,28 @@ def tabellen(map_: Path | None = None) -> dict[str, Tabel]:
     return _laad((map_ or woordenboek_map()).resolve())
 
 
+def met_extra_velden(basis: dict[str, Tabel], extra: dict[str, list[dict[str, Any]]]
+                     ) -> dict[str, Tabel]:
+    """The dictionary with fields added by extension analyses (``EXTRA_VELDEN``).
+
+    ``extra`` maps a table name to Frictionless field definitions. A field that the
+    dictionary already has is an error: an extension adds, it never redefines.
+    """
+    import dataclasses
+
+    uit = dict(basis)
+    for tabelnaam, velden in extra.items():
+        if tabelnaam not in uit:
+            raise ValueError(f"uitbreiding noemt onbekende tabel {tabelnaam!r}")
+        t = uit[tabelnaam]
+        nieuw = [_veld(v) for v in velden]
+        dubbel = {v.naam for v in nieuw} & set(t.kolommen)
+        if dubbel:
+            raise ValueError(f"uitbreiding herdefinieert velden van {tabelnaam}: {sorted(dubbel)}")
+        uit[tabelnaam] = dataclasses.replace(t, velden=t.velden + tuple(nieuw))
+    return uit
+
+
 def uitkomsten(map_: Path | None = None) -> dict[str, Uitkomst]:
     """Outcomes declared in ``metingen`` (fields with ``x-uitkomst``), in dictionary order."""
     return {

@@ -4,6 +4,8 @@ rule analyse:
         tabellen=rules.afleiden.output.tabellen,
         vereist=lambda w: [f"{RES}/{w.interventie}/publiceerbaar/{a}"
                            for a in analyses.vereist(w.analyse, config)],
+        module=lambda w: [s["module"] for n, s in config.get("extra_analyses", {}).items()
+                          if n == w.analyse and s["module"].endswith(".py")],
     output:
         directory(f"{RES}/{{interventie}}/publiceerbaar/{{analyse}}"),
     params:

@@ -23,11 +23,13 @@ rule rapport_interventie:
         secties=sorted(str(p) for p in (REPO / "reports").glob("_*.qmd")),
         regio=rules.inlezen.output.datakwaliteit,
         controle=f"{RES}/{{interventie}}/controle.ok",
+        extra=analyses.bronbestanden(config),
     output:
         **{f: f"{RES}/rapporten/{{interventie}}.{f}" for f in FORMATEN},
     params:
         engine=config["rapport"]["engine"],
         formaten=FORMATEN,
+        extra_secties={n: s["sectie"] for n, s in config.get("extra_analyses", {}).items()},
     log:
         f"logs/{REGIO}/{{interventie}}/rapport.log",
     script:

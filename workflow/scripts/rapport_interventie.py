@@ -9,4 +9,5 @@ with pijplijn.stap(snakemake.log[0]):
                 "regio_resultaten": str(Path(snakemake.input.regio).parent.resolve())},
         uitvoer={f: snakemake.output[f] for f in snakemake.params.formaten},
         engine=snakemake.params.engine,
+        extra_secties=snakemake.params.extra_secties,
     )

@@ -14,6 +14,14 @@ An analysis module (core or a researcher's own, see ``docs/``) defines:
     (:func:`evaluatie.disclosure.onderdruk`) before they are written, so a module
     never writes files itself. Tables must follow the count-column convention of
     :mod:`evaluatie.disclosure`.
+``EXTRA_VELDEN`` (optional, extension analyses)
+    ``{tabel: [Frictionless field definitions]}``: input columns the analysis needs
+    beyond the data dictionary (e.g. ``taille_cm`` in ``metingen``). They are
+    validated like dictionary fields.
+
+An extension analysis is configured under ``extra_analyses`` with ``module`` (a
+dotted module name, or a path to a ``.py`` file relative to the working directory)
+and ``sectie`` (its report section, a ``.qmd`` file).
 
 The pipeline writes each table to
 ``results/<regio>/<interventie>/publiceerbaar/<analyse>/<tabel>.csv``.
@@ -22,7 +30,9 @@ The pipeline writes each table to
 from __future__ import annotations
 
 import importlib
+import importlib.util
 import json
+import sys
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -56,10 +66,23 @@ def modulenaam(naam: str, config: dict[str, Any]) -> str:
 
 def laad(naam: str, config: dict[str, Any]) -> ModuleType:
     pad = modulenaam(naam, config)
-    try:
-        module = importlib.import_module(pad)
-    except ImportError as e:
-        raise ConfigFout(f"analyse {naam!r}: module {pad!r} niet te importeren: {e}") from None
+    if pad.endswith(".py"):
+        bestand = Path(pad)
+        if not bestand.exists():
+            raise ConfigFout(f"analyse {naam!r}: bestand {pad} bestaat niet "
+                             f"(relatief aan de werkmap {Path.cwd()})")
+        modnaam = f"evaluatie_extra_{naam}"
+        if modnaam in sys.modules:
+            return sys.modules[modnaam]
+        spec = importlib.util.spec_from_file_location(modnaam, bestand)
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[modnaam] = module
+        spec.loader.exec_module(module)
+    else:
+        try:
+            module = importlib.import_module(pad)
+        except ImportError as e:
+            raise ConfigFout(f"analyse {naam!r}: module {pad!r} niet te importeren: {e}") from None
     for attr in ("TITEL", "TABELLEN", "analyseer"):
         if not hasattr(module, attr):
             raise ConfigFout(f"analyse {naam!r} ({pad}) mist {attr}")
@@ -73,6 +96,25 @@ def actief(config: dict[str, Any]) -> list[str]:
 
 def vereist(naam: str, config: dict[str, Any]) -> list[str]:
     return list(getattr(laad(naam, config), "VEREIST", []))
+
+
+def extra_velden(config: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
+    """Input fields that the configured extension analyses add to the dictionary."""
+    uit: dict[str, list[dict[str, Any]]] = {}
+    for naam in config.get("extra_analyses", {}):
+        for tabel, velden in getattr(laad(naam, config), "EXTRA_VELDEN", {}).items():
+            uit.setdefault(tabel, []).extend(velden)
+    return uit
+
+
+def bronbestanden(config: dict[str, Any]) -> list[str]:
+    """Files of extension analyses given by path (module and section), for rule inputs."""
+    uit = []
+    for spec in config.get("extra_analyses", {}).values():
+        if spec["module"].endswith(".py"):
+            uit.append(spec["module"])
+        uit.append(spec["sectie"])
+    return uit
 
 
 @dataclass
