@@ -475,3 +475,52 @@ def test_simulatie_dekking_betrouwbaarheidsinterval():
     dekking = gedekt / 200
     assert 0.93 <= dekking <= 0.97, dekking
     assert time.perf_counter() - start < 20
+
+
+def test_profiel_deviance_gelijk_aan_reml_deviance():
+    # De schatter minimaliseert het profiel in theta = s2u / s2e; in het optimum moet dat
+    # dezelfde REML-deviance zijn als de volledige (getest tegen statsmodels hierboven).
+    data = lees("longitudinaal.csv").sort_values(["pseudo_id", "meetmoment"])
+    x = pp._ontwerpmatrix(data, ["T0", "T1", "T2"], "T0", []).to_numpy()
+    y = data["bmi_z"].to_numpy()
+    _, idx = np.unique(data["pseudo_id"], return_inverse=True)
+    ng = np.bincount(idx).astype(float)
+    sx = np.zeros((len(ng), x.shape[1]))
+    np.add.at(sx, idx, x)
+    sy = np.bincount(idx, weights=y)
+    for theta in (0.0, 0.3, 5.0):
+        dev, s2e = pp._profiel_deviance(theta, y, x, idx, ng, sx, sy)
+        log_s2u = np.log(theta * s2e) if theta > 0 else -np.inf
+        assert dev == pytest.approx(pp._reml_deviance(np.array([log_s2u, np.log(s2e)]), y, x,
+                                                      idx, ng)[0], rel=1e-12)
+    # en het profiel-optimum is een minimum van de volledige deviance in (log s2u, log s2e)
+    d, s2u, s2e, _ = pp._optimaliseer_theta(y, x, idx, ng)
+    for stap in ((0.01, 0), (-0.01, 0), (0, 0.01), (0, -0.01)):
+        buur = pp._reml_deviance(np.log([s2u, s2e]) + np.array(stap), y, x, idx, ng)[0]
+        assert buur > d
+
+
+def test_effect_size_ci_for_a_large_effect_where_scipy_nct_underflows():
+    # scipy.stats.nct.cdf(-11.917, 127, 2) is NaN (the true value is ~1e-40); the CI for
+    # d_z must still be found. R: effectsize::cohens_d(post, pre, paired = TRUE) gives a
+    # finite interval around d_z = t / sqrt(n) for any t.
+    from scipy import stats
+
+    rng = np.random.default_rng(1)
+    ruis = rng.normal(0, 1, 128)
+    t = -11.917056984951001  # seen in the second demo region (taille, T0 → T2)
+    verschil = (ruis - ruis.mean()) / ruis.std(ddof=1) + t / np.sqrt(128)
+    assert np.isnan(stats.nct.cdf(t, 127, 2.0))  # the case that used to crash
+    pre = rng.normal(100, 10, 128)
+    post = pre + verschil
+    df = pd.DataFrame({
+        "pseudo_id": np.tile(np.arange(128).astype(str), 2),
+        "meetmoment": ["T0"] * 128 + ["T2"] * 128,
+        "taille_cm": np.r_[pre, post],
+    })
+    r = pp.gepaarde_vergelijking(df, "taille_cm", "T0", "T2", hoger_is_beter=False).iloc[0]
+    assert r["status"] == "ok"
+    assert r["dz_ci95_onder"] < r["cohens_dz"] < r["dz_ci95_boven"] < 0
+    # the noncentral-t interval is close to the normal approximation for n = 128
+    se = np.sqrt(1 / 128 + r["cohens_dz"] ** 2 / (2 * 128))
+    assert r["dz_ci95_onder"] == pytest.approx(r["cohens_dz"] - 1.96 * se, abs=0.02)

@@ -27,6 +27,7 @@ RAPPORT = FIXTURES / "rapport.qmd"
 
 PARAMS_A = {"interventie": "Beweegkuur", "n_deelnemers": 42, "wijken": ["Oost", "West"]}
 PARAMS_B = {"interventie": "Kookclub", "n_deelnemers": 17, "wijken": ["Zuid"]}
+METADATA_B = {"title": "Kookclub Zuid & Noord", "subtitle": "Jaarrapport 2026"}
 
 
 class _Attributen(HTMLParser):
@@ -64,12 +65,13 @@ def renders(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict[str, Pat
     basis = tmp_path_factory.mktemp("renders")
     taken = {
         "a": (PARAMS_A, ("html", "pdf")),
-        "b": (PARAMS_B, ("html",)),
+        "b": (PARAMS_B, ("html", "pdf")),
     }
+    metadata = {"b": METADATA_B}
     with ThreadPoolExecutor(max_workers=2) as pool:
         futures = {
             naam: pool.submit(render, RAPPORT, basis / naam, params=p, formats=f,
-                              engine="ingebouwd")
+                              engine="ingebouwd", metadata=metadata.get(naam))
             for naam, (p, f) in taken.items()
         }
         return {naam: fut.result() for naam, fut in futures.items()}
@@ -83,7 +85,7 @@ def html_a(renders: dict[str, dict[str, Path]]) -> str:
 def test_uitvoerbestanden_en_opruimen(renders: dict[str, dict[str, Path]]) -> None:
     assert renders["a"]["html"].name == "rapport.html"
     assert renders["a"]["pdf"].name == "rapport.pdf"
-    assert set(renders["b"]) == {"html"}
+    assert set(renders["b"]) == {"html", "pdf"}
     for res in renders.values():
         map_ = res["html"].parent
         # De werkmap (.render-<stem>-<uuid>) is na afloop weg.
@@ -188,7 +190,8 @@ def test_auto_kiest_ingebouwd_zonder_quarto(monkeypatch: pytest.MonkeyPatch,
                                            tmp_path: Path) -> None:
     gekozen: list[str] = []
 
-    def nep_ingebouwd(kopie: Path, params: dict, formaten: tuple, bron: Path) -> dict:
+    def nep_ingebouwd(kopie: Path, params: dict, formaten: tuple, bron: Path,
+                      metadata: dict | None = None) -> dict:
         gekozen.append("ingebouwd")
         uit = kopie.with_suffix(".html")
         uit.write_text("<html></html>", encoding="utf-8")
@@ -227,13 +230,13 @@ def test_auto_gebruikt_quarto_als_die_er_is(monkeypatch: pytest.MonkeyPatch,
     script.chmod(script.stat().st_mode | stat.S_IEXEC)
     monkeypatch.setenv("PATH", f"{bin_}:/usr/bin:/bin")
     res = render(RAPPORT, tmp_path / "uit", params={"n_deelnemers": 5, "wijken": ["Noord"]},
-                 formats=("html", "pdf"))
+                 formats=("html", "pdf"), metadata={"title": "Kookclub: één jaar"})
     assert res == {"html": tmp_path / "uit" / "rapport.html",
                    "pdf": tmp_path / "uit" / "rapport.pdf"}
     regels = log.read_text(encoding="utf-8").splitlines()
     assert "/.render-rapport-" in regels[0]  # in de eigen werkmap, niet naast het sjabloon
     assert regels[1] == ("render rapport.qmd --to html,typst --execute-params "
-                         ".rapport-params.yml -M embed-resources:true")
+                         '.rapport-params.yml -M embed-resources:true -M title:"Kookclub: één jaar"')
     assert "n_deelnemers: 5" in regels and "- Noord" in regels
     assert "_methode.qmd" in regels and "onderdelen" in regels  # includes zijn meegekopieerd
 
@@ -267,3 +270,102 @@ def test_ongeldige_invoer(tmp_path: Path) -> None:
         render(RAPPORT, tmp_path, engine="knitr")
     with pytest.raises(RenderFout, match="type"):
         render(RAPPORT, tmp_path, params={"x": object()}, engine="ingebouwd")
+
+
+def test_metadata_overschrijft_de_titel(renders: dict[str, dict[str, Path]], html_a: str) -> None:
+    """Zoals ``quarto render -M title:…``: titelblok, <title> en PDF-kop krijgen de nieuwe titel."""
+    html_b = renders["b"]["html"].read_text(encoding="utf-8")
+    assert "<title>Kookclub Zuid &amp; Noord</title>" in html_b
+    assert re.search(r'<h1 class="title">Kookclub Zuid &amp; Noord</h1>', html_b)
+    assert "Jaarrapport 2026" in html_b
+    assert "Evaluatie Gezond Gewicht" not in html_b
+    # the other render of the same template keeps the front-matter title
+    assert "<title>Evaluatie Gezond Gewicht</title>" in html_a
+    pdf = renders["b"]["pdf"].read_bytes()
+    assert b"Kookclub Zuid & Noord" in pdf or "Kookclub Zuid & Noord".encode("utf-16-be") in pdf
+    if shutil.which("pdftotext"):
+        tekst = subprocess.run(["pdftotext", "-l", "2", str(renders["b"]["pdf"]), "-"],
+                               capture_output=True, text=True, check=True).stdout
+        assert "Kookclub Zuid & Noord" in tekst and "Evaluatie Gezond Gewicht" not in tekst
+
+
+def test_ongeldige_metadata(tmp_path: Path) -> None:
+    with pytest.raises(RenderFout, match="kan niet worden overschreven"):
+        render(RAPPORT, tmp_path, metadata={"params": "x"}, engine="ingebouwd")
+    with pytest.raises(RenderFout, match="alleen tekst"):
+        render(RAPPORT, tmp_path, metadata={"title": {"a": 1}}, engine="ingebouwd")
+
+
+def test_asis_verwijzingen_regeleinde_en_sectie_die_op_een_cel_eindigt(tmp_path: Path) -> None:
+    """Kruisverwijzingen in asis-uitvoer, <br> in een tabelcel (HTML en PDF), breedtes naar inhoud,
+    en een ingevoegde sectie die met een codecel eindigt (jupytext: lines_to_next_cell)."""
+    (tmp_path / "_deel.qmd").write_text(textwrap.dedent("""\
+        ## Deel
+
+        ```{python}
+        #| output: asis
+        print("Zie @tbl-t voor de cijfers.")
+        ```
+        """), encoding="utf-8")
+    (tmp_path / "doc.qmd").write_text(textwrap.dedent("""\
+        ---
+        title: "Doc"
+        execute:
+          echo: false
+        ---
+
+        {{< include _deel.qmd >}}
+
+
+        ```{python}
+        #| label: tbl-t
+        #| tbl-cap: "Cijfers."
+        #| output: asis
+        print("| Naam | Waarde |\\n|:---|---:|\\n| een heel lange naam die de regel langer maakt dan tweeënzeventig tekens | 12<br>(3 tot 20) |")
+        ```
+        """), encoding="utf-8")
+    uit = render(tmp_path / "doc.qmd", tmp_path / "uit", formats=("html", "pdf"), engine="ingebouwd")
+    html = uit["html"].read_text(encoding="utf-8")
+    assert '<a href="#tbl-t">Tabel 1</a> voor de cijfers' in html
+    assert "12<br />\n(3 tot 20)" in html or "12<br />(3 tot 20)" in html
+    assert "<col style=\"width" not in html  # widths follow the content
+    if shutil.which("pdftotext"):
+        tekst = subprocess.run(["pdftotext", "-layout", str(uit["pdf"]), "-"], capture_output=True,
+                               text=True, check=True).stdout
+        assert "Tabel 1 voor de cijfers" in tekst
+        assert "(3 tot 20)" in tekst and "12(3" not in tekst
+
+
+def test_figure_object_zonder_pyplot_wordt_een_figuur(tmp_path: Path) -> None:
+    """Zoals in Quarto: een matplotlib-Figure (ook zonder pyplot) als laatste expressie of in
+    display() wordt een PNG-figuur met bijschrift en alt-tekst."""
+    (tmp_path / "fig.qmd").write_text(textwrap.dedent("""\
+        ---
+        title: "Fig"
+        execute:
+          echo: false
+        ---
+
+        ```{python}
+        #| label: fig-a
+        #| fig-cap: "Laatste expressie."
+        #| fig-alt: "Een lijn."
+        from matplotlib.figure import Figure
+        f = Figure(figsize=(4, 3))
+        f.add_subplot().plot([0, 1], [0, 1])
+        f
+        ```
+
+        ```{python}
+        #| label: fig-b
+        #| fig-cap: "Via display."
+        g = Figure(figsize=(5, 2))
+        g.add_subplot().plot([0, 1], [1, 0])
+        display(g)
+        ```
+        """), encoding="utf-8")
+    html = render(tmp_path / "fig.qmd", tmp_path / "uit", engine="ingebouwd")["html"].read_text("utf-8")
+    p = _attributen(html)
+    assert len(p.img_src) == 2 and all(s.startswith("data:image/png;base64,") for s in p.img_src)
+    assert p.alts == ["Een lijn.", "Figuur 2: Via display."]
+    assert "&lt;Figure size" not in html

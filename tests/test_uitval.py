@@ -17,7 +17,7 @@ import pytest
 from matplotlib.figure import Figure
 
 from evaluatie import uitval as u
-from evaluatie.figuren_uitval import figuur_deelnemersstroom, figuur_kaplan_meier
+from evaluatie.figuren_uitval import figuur_deelnemersstroom, figuur_kaplan_meier, figuur_uitvalcurve
 
 HIER = Path(__file__).parent / "r"
 REF = json.loads((HIER / "uitval_reference.json").read_text())
@@ -456,3 +456,67 @@ def test_volgorde_van_rijen_verandert_niets(deelnemers, metingen, baseline, gevo
         u.gevoeligheidsanalyse(m2, d2, "bmi_z", covariaten=["ses_score", "leeftijd_start"],
                                seed=20240611),
         gevoeligheid)
+
+
+# ----------------------------------------------------------------------------- release
+
+
+def test_stroom_totaalrij_per_stap(deelnemers, metingen):
+    stroom = u.deelnemersstroom(deelnemers, metingen)
+    totaal = stroom[stroom["soort"] == "uitval_totaal"].set_index("stap")["n"]
+    redenen = stroom[stroom["soort"] == "uitval"].groupby("stap")["n"].sum()
+    assert list(totaal.index) == list(stroom.loc[stroom["stap_nr"] > 0, "stap"].unique())
+    pd.testing.assert_series_equal(totaal[redenen.index], redenen, check_names=False)
+    kapot = stroom.copy()
+    kapot.loc[kapot.index[kapot["soort"] == "uitval_totaal"][1], "n"] += 1
+    with pytest.raises(u.StroomFout, match="som van de redenen"):
+        u.controleer_stroom(kapot, deelnemers)
+
+
+@pytest.mark.parametrize("min_n", [1, 10, 25])
+def test_km_op_vaste_tijden_geeft_geen_kleine_verschillen_vrij(deelnemers, min_n):
+    km = u.kaplan_meier_uitval(deelnemers, PEILDATUM)
+    vast = u.km_op_vaste_tijden(km, stap_maanden=1, min_n=min_n)
+    gestart = int(km["n_risico"].iloc[0])
+    assert vast["tijd_maanden"].iloc[0] == 0 and vast["overleving"].iloc[0] == 1
+    assert (vast["n_risico"] + vast["n_uitval_cum"] + vast["n_gecensureerd_cum"] == gestart).all()
+    assert (vast["n_risico"] >= min_n).all()
+    for kol in ("n_uitval_cum", "n_gecensureerd_cum"):
+        stap = np.diff(np.r_[0, vast[kol].to_numpy()])
+        assert ((stap == 0) | (stap >= min_n)).all(), (kol, stap)
+    # the estimate at a kept time is the Kaplan–Meier value at that time (as survfit)
+    for r in vast.itertuples():
+        eerder = km[km["tijd_dagen"] <= r.tijd_dagen]
+        assert r.overleving == (1.0 if eerder.empty else eerder["overleving"].iloc[-1])
+    if min_n == 1:  # nothing to merge: every month while anyone is in follow-up
+        assert list(vast["tijd_maanden"]) == list(range(len(vast)))
+    else:
+        assert len(vast) < len(u.km_op_vaste_tijden(km, stap_maanden=1, min_n=1))
+    fig = figuur_uitvalcurve(vast, min_n=min_n)
+    assert fig.axes[1].texts[1].get_text() == f"{gestart}"
+
+
+def test_km_op_vaste_tijden_zonder_uitval():
+    d = pd.DataFrame({"pseudo_id": ["P0001", "P0002"], "startdatum": ["2024-01-01"] * 2,
+                      "einddatum": ["2024-05-01", ""], "status": ["afgerond", "gestart"]})
+    vast = u.km_op_vaste_tijden(u.kaplan_meier_uitval(d, PEILDATUM))
+    assert vast["status"].iloc[0] == "niet_te_berekenen" and "Geen uitval" in vast["reden"].iloc[0]
+    teksten = " ".join(t.get_text() for t in figuur_uitvalcurve(vast).axes[0].texts)
+    assert "Geen uitvalcurve" in teksten
+
+
+def test_stroomfiguur_na_onderdrukking_toont_kleiner_dan(deelnemers, metingen):
+    stroom = u.deelnemersstroom(deelnemers, metingen)
+    klein = (stroom["n"] > 0) & (stroom["n"] < 10)
+    assert klein.any()
+    onderdrukt = stroom.assign(n=stroom["n"].where(~klein), stap_nr=stroom["stap_nr"].where(~klein))
+    teksten = " ".join(t.get_text() for t in figuur_deelnemersstroom(onderdrukt, min_n=10).axes[0].texts)
+    assert ": <10" in teksten and "onderdrukt" not in teksten
+    # secondary suppression (column from disclosure control) is not a small count
+    secundair = onderdrukt.assign(onderdrukking=np.where(klein, "secundair", ""))
+    teksten = " ".join(t.get_text() for t in figuur_deelnemersstroom(secundair, min_n=10).axes[0].texts)
+    assert "onderdrukt" in teksten and "<10" not in teksten
+
+
+def test_conclusie_met_titel(gevoeligheid):
+    assert u.conclusie_gevoeligheid(gevoeligheid, "BMI z-score").count("BMI z-score (T1 − T0)") == 1

@@ -7,15 +7,23 @@ import pandas as pd
 from evaluatie import woordenboek
 
 
-def uitkomsten_voor(metingen: pd.DataFrame, gekozen: list[str] | None = None) -> list[str]:
-    """Outcomes to analyse: ``gekozen`` or every dictionary outcome with any data."""
+def uitkomsten_voor(metingen: pd.DataFrame, gekozen: list[str] | None = None,
+                    doelgroep: str | None = None) -> list[str]:
+    """Outcomes to analyse: ``gekozen``, or every dictionary outcome with any data that
+    applies to ``doelgroep`` (an outcome's ``x-uitkomst.doelgroep`` lists where it applies,
+    e.g. BMI z-score for children and BMI for adults; no list means everywhere)."""
     alle = woordenboek.uitkomsten()
     if gekozen:
         onbekend = [u for u in gekozen if u not in alle and u != "pg_totaal"]
         if onbekend:
             raise ValueError(f"onbekende uitkomsten in de configuratie: {onbekend}")
         return list(gekozen)
-    return [u for u in [*alle, "pg_totaal"] if u in metingen and metingen[u].notna().any()]
+    def past(u: str) -> bool:
+        dg = alle[u].doelgroep if u in alle else ()
+        return doelgroep is None or not dg or doelgroep in dg
+
+    return [u for u in [*alle, "pg_totaal"]
+            if u in metingen and metingen[u].notna().any() and past(u)]
 
 
 def voeg_pg_totaal_toe(metingen: pd.DataFrame) -> pd.DataFrame:

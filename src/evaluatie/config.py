@@ -67,6 +67,9 @@ def valideer(config: dict[str, Any]) -> dict[str, Any]:
     if onbekend:
         raise ConfigFout(f"De configuratie is ongeldig:\n  - analyses: onbekend {onbekend}; "
                          f"kies uit {', '.join(KERN)}")
+    from evaluatie import groei
+
+    groei.controleer_config(config)
     return config
 
 

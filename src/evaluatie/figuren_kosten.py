@@ -6,14 +6,15 @@ van :func:`evaluatie.kosten.kosten_per_kwartaal` of :func:`evaluatie.kosten.kost
 
 from __future__ import annotations
 
-import matplotlib
+# No matplotlib.use("Agg") here: it would switch a Jupyter kernel away from the inline backend
+# and figures in rendered reports would disappear. Headless, matplotlib falls back to Agg itself.
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+from matplotlib.figure import Figure
+from matplotlib.ticker import FuncFormatter
 
-matplotlib.use("Agg")
-
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-import pandas as pd  # noqa: E402
-from matplotlib.figure import Figure  # noqa: E402
+from evaluatie.rapport import getal
 
 __all__ = ["figuur_kostenverloop", "figuur_parallelle_trends"]
 
@@ -28,6 +29,10 @@ _DOMEINLABELS = {
     "participatiewet": "Participatiewet",
     "totaal": "Totaal",
 }
+#: Standaardlabels van de onderzoeksgroepen in legenda's.
+GROEPLABELS = {"interventie": "interventiegroep", "vergelijking": "vergelijkingsgroep"}
+#: Euro's op de as in Nederlandse notatie (duizendtallen met een punt).
+_EURO_AS = FuncFormatter(lambda x, _p: f"€ {getal(x, 0)}")
 
 
 def _controleer(tabel: pd.DataFrame, kolommen: set[str], naam: str) -> None:
@@ -44,6 +49,7 @@ def figuur_parallelle_trends(
     trendtabel: pd.DataFrame,
     groep_kolom: str = "onderzoeksgroep",
     titel: str | None = None,
+    groeplabels: dict[str, str] | None = None,
 ) -> Figure:
     """Gemiddelde kosten per groep per kwartaal rond de start, om parallelle trends te beoordelen.
 
@@ -56,6 +62,8 @@ def figuur_parallelle_trends(
         Kolom met de groep.
     titel : str, optional
         Titel; standaard op basis van het kostendomein.
+    groeplabels : dict, optional
+        Tekst per groepswaarde in de legenda; standaard :data:`GROEPLABELS`.
 
     Returns
     -------
@@ -68,7 +76,9 @@ def figuur_parallelle_trends(
     for groep, sub in trendtabel.groupby(groep_kolom, sort=True):
         sub = sub.sort_values("kwartaal")
         x = sub["kwartaal"].to_numpy(float)
-        lijn = ax.plot(x, sub["gemiddeld_eur"], marker="o", label=f"{groep} (n = {sub['n'].min()})")
+        naam = (groeplabels or GROEPLABELS).get(groep, groep)
+        lijn = ax.plot(x, sub["gemiddeld_eur"], marker="o",
+                       label=f"{naam} (n = {getal(sub['n'].min(), 0)})")
         if {"ci95_onder", "ci95_boven"} <= set(sub.columns):
             ax.fill_between(x, sub["ci95_onder"].to_numpy(float),
                             sub["ci95_boven"].to_numpy(float),
@@ -77,7 +87,8 @@ def figuur_parallelle_trends(
     ax.axvline(-0.5, color="grey", linestyle="--", linewidth=1)
     ax.set_xticks(kwartalen, [f"K{k + 1:+d}" if k >= 0 else f"K{k:d}" for k in kwartalen])
     ax.set_xlabel("Kwartaal ten opzichte van de start (stippellijn = start)")
-    ax.set_ylabel("Gemiddelde kosten per deelnemer (€)")
+    ax.set_ylabel("Gemiddelde kosten per deelnemer per kwartaal")
+    ax.yaxis.set_major_formatter(_EURO_AS)
     domein = trendtabel["kostendomein"].iloc[0] if "kostendomein" in trendtabel else "totaal"
     ax.set_title(titel or f"Zorgkosten per kwartaal: {_DOMEINLABELS.get(domein, domein)}")
     ax.legend(frameon=False)
@@ -105,7 +116,8 @@ def figuur_kostenverloop(
     Returns
     -------
     matplotlib.figure.Figure
-        Per domein twee staven (voor, na); de x-as noemt n.
+        Per domein twee staven (voor, na); de x-as noemt n per domein, of de titel als n overal
+        gelijk is.
     """
     _controleer(kostentabel, {"kostendomein", "n_deelnemers", "gemiddeld_voor", "gemiddeld_na"},
                 "kostentabel")
@@ -115,10 +127,14 @@ def figuur_kostenverloop(
     fig, ax = plt.subplots(figsize=(max(6.0, 0.9 * len(tabel) + 2), 4.5), layout="constrained")
     ax.bar(x - breedte / 2, tabel["gemiddeld_voor"], breedte, label="voor de start")
     ax.bar(x + breedte / 2, tabel["gemiddeld_na"], breedte, label="na de start")
-    labels = [f"{_DOMEINLABELS.get(d, d)}\n(n = {n})"
+    een_n = tabel["n_deelnemers"].nunique() == 1
+    labels = [_DOMEINLABELS.get(d, d) if een_n else f"{_DOMEINLABELS.get(d, d)}\n(n = {getal(n, 0)})"
               for d, n in zip(tabel["kostendomein"], tabel["n_deelnemers"], strict=True)]
+    if een_n:
+        titel = f"{titel} (n = {getal(tabel['n_deelnemers'].iloc[0], 0)})"
     ax.set_xticks(x, labels, rotation=30, ha="right")
-    ax.set_ylabel("Gemiddelde kosten per deelnemer (€)")
+    ax.set_ylabel("Gemiddelde kosten per deelnemer")
+    ax.yaxis.set_major_formatter(_EURO_AS)
     ax.set_title(titel)
     ax.legend(frameon=False)
     ax.grid(axis="y", alpha=0.3)

@@ -21,6 +21,8 @@ __all__ = [
     "figuur_gemiddeld_verloop",
     "figuur_positieve_gezondheid",
     "figuur_verandering",
+    "figuur_veranderingen",
+    "figuur_verloop_per_uitkomst",
 ]
 
 #: Okabe–Ito-palet (zonder zwart en geel, die slecht zichtbaar zijn als lijn op wit).
@@ -209,4 +211,121 @@ def figuur_gemiddeld_verloop(
     ax.spines[["top", "right"]].set_visible(False)
     ax.grid(axis="y", color="#dddddd", linewidth=0.8)
     ax.set_axisbelow(True)
+    return fig
+
+
+def _raster(aantal: int, kolommen: int = 3, breedte: float = 9.0, hoogte: float = 2.8
+            ) -> tuple[Figure, list]:
+    k = min(kolommen, max(aantal, 1))
+    r = max(1, int(np.ceil(aantal / k)))
+    fig = Figure(figsize=(breedte, hoogte * r + 0.6), layout="constrained")
+    assen = list(np.atleast_1d(fig.subplots(r, k, squeeze=False)).ravel())
+    for ax in assen[aantal:]:
+        ax.set_visible(False)
+    return fig, assen[:aantal]
+
+
+def figuur_verloop_per_uitkomst(
+    gemiddelden: pd.DataFrame,
+    labels: Mapping[str, str] | None = None,
+    eenheden: Mapping[str, str] | None = None,
+) -> Figure:
+    """Gemiddeld verloop met 95%-BI, één paneel per uitkomst (eigen schaal per paneel).
+
+    Parameters
+    ----------
+    gemiddelden : pandas.DataFrame
+        ``uitkomst``, ``meetmoment``, ``gemiddelde``, ``ci95_onder``, ``ci95_boven``, ``n``
+        (bijv. :func:`evaluatie.prepost.gemiddelden_per_meetmoment` na onthullingscontrole).
+        Rijen zonder gemiddelde (onderdrukt of niet te berekenen) worden niet getekend.
+    labels, eenheden : Mapping[str, str], optional
+        Nederlandse naam en eenheid per uitkomst (paneeltitel en y-as).
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        Raster van lijnfiguren met foutbalken; onder elk meetmoment het n.
+    """
+    labels, eenheden = dict(labels or {}), dict(eenheden or {})
+    uitkomsten = list(dict.fromkeys(gemiddelden["uitkomst"]))
+    fig, assen = _raster(len(uitkomsten))
+    momenten = _volgorde_meetmomenten(gemiddelden["meetmoment"])
+    for ax, u in zip(assen, uitkomsten, strict=True):
+        deel = gemiddelden.loc[gemiddelden["uitkomst"] == u].set_index("meetmoment")
+        deel = deel.reindex(momenten)
+        y = pd.to_numeric(deel["gemiddelde"], errors="coerce")
+        onder = pd.to_numeric(deel["ci95_onder"], errors="coerce")
+        boven = pd.to_numeric(deel["ci95_boven"], errors="coerce")
+        x = np.arange(len(momenten), dtype=float)
+        ok = y.notna().to_numpy()
+        fout = np.vstack([(y - onder).fillna(0), (boven - y).fillna(0)])[:, ok]
+        ax.errorbar(x[ok], y[ok], yerr=fout, capsize=4, linewidth=2, markersize=6, **_stijl(0))
+        n = pd.to_numeric(deel["n"], errors="coerce")
+        ax.set_xticks(x, [f"{m}\n(n = {int(n[m])})" if pd.notna(n[m]) else f"{m}\n(n < grens)"
+                          for m in momenten], fontsize=_LETTER["tekst"] - 2)
+        ax.set_xlim(-0.5, len(momenten) - 0.5)
+        ax.set_title(labels.get(u, u), fontsize=_LETTER["tekst"])
+        if eenheden.get(u):
+            ax.set_ylabel(eenheden[u], fontsize=_LETTER["tekst"] - 2)
+        ax.tick_params(axis="y", labelsize=_LETTER["tekst"] - 2)
+        ax.spines[["top", "right"]].set_visible(False)
+        ax.grid(axis="y", color="#dddddd", linewidth=0.8)
+        ax.set_axisbelow(True)
+    return fig
+
+
+def figuur_veranderingen(
+    klassen: pd.DataFrame,
+    min_n: int,
+    labels: Mapping[str, str] | None = None,
+    eenheden: Mapping[str, str] | None = None,
+) -> Figure:
+    """Verdeling van de verandering (post − pre), één paneel per uitkomst.
+
+    Parameters
+    ----------
+    klassen : pandas.DataFrame
+        Geklasseerde aantallen per uitkomst (``uitkomst``, ``pre``, ``post``,
+        ``klasse_onder``, ``klasse_boven``, ``n``, ``n_totaal``), na onthullingscontrole.
+        Een open staartklasse (``klasse_onder`` of ``klasse_boven`` leeg) wordt gearceerd
+        getekend naast de buitenste klasse; een leeg (onderdrukt) ``n`` niet.
+    min_n : int
+        Klassen met minder dan ``min_n`` deelnemers worden niet getekend.
+    labels, eenheden : Mapping[str, str], optional
+        Nederlandse naam en eenheid per uitkomst.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        Raster van staafdiagrammen (geen individuele punten) met een stippellijn bij 0.
+    """
+    labels, eenheden = dict(labels or {}), dict(eenheden or {})
+    uitkomsten = list(dict.fromkeys(klassen["uitkomst"]))
+    fig, assen = _raster(len(uitkomsten))
+    for ax, u in zip(assen, uitkomsten, strict=True):
+        deel = klassen.loc[klassen["uitkomst"] == u]
+        onder = pd.to_numeric(deel["klasse_onder"], errors="coerce")
+        boven = pd.to_numeric(deel["klasse_boven"], errors="coerce")
+        n = pd.to_numeric(deel["n"], errors="coerce")
+        gesloten = onder.notna() & boven.notna()
+        breedte = float((boven - onder)[gesloten].median()) if gesloten.any() else 1.0
+        links = onder.where(onder.notna(), boven - breedte)
+        rechts = boven.where(boven.notna(), onder + breedte)
+        toon = n.notna() & (n >= min_n) & links.notna() & rechts.notna()
+        ax.bar(links[toon & gesloten], n[toon & gesloten],
+               width=(rechts - links)[toon & gesloten], align="edge",
+               color=OKABE_ITO[0], edgecolor="white", linewidth=1)
+        ax.bar(links[toon & ~gesloten], n[toon & ~gesloten],
+               width=(rechts - links)[toon & ~gesloten], align="edge", color="white",
+               edgecolor=OKABE_ITO[0], hatch="///", linewidth=1)
+        ax.axvline(0, color="#444444", linestyle="--", linewidth=1.2)
+        totaal = pd.to_numeric(deel["n_totaal"], errors="coerce").max()
+        titel = labels.get(u, u) + (f" (n = {int(totaal)})" if pd.notna(totaal) else "")
+        ax.set_title(titel, fontsize=_LETTER["tekst"])
+        ax.set_xlabel(f"verandering{' (' + eenheden[u] + ')' if eenheden.get(u) else ''}",
+                      fontsize=_LETTER["tekst"] - 2)
+        ax.tick_params(labelsize=_LETTER["tekst"] - 2)
+        ax.spines[["top", "right"]].set_visible(False)
+    if len(assen):
+        assen[0].set_ylabel("Aantal deelnemers", fontsize=_LETTER["tekst"] - 2)
     return fig

@@ -1,8 +1,9 @@
 """Figures for dropout: participant-flow diagram and Kaplan–Meier curve.
 
-Both take the aggregated tables of :mod:`evaluatie.uitval` (never individual
+All take the aggregated tables of :mod:`evaluatie.uitval` (never individual
 participants) and return a matplotlib Figure; nothing is shown or saved here.
-Counts removed by disclosure control (missing ``n``) are drawn as "onderdrukt".
+Counts removed by disclosure control (missing ``n``) are drawn as ``<min_n`` when the
+threshold is given and the row was suppressed for being small, else as "onderdrukt".
 """
 
 from __future__ import annotations
@@ -17,7 +18,8 @@ from matplotlib.figure import Figure  # noqa: E402
 from matplotlib.patches import FancyBboxPatch  # noqa: E402
 from matplotlib.ticker import PercentFormatter  # noqa: E402
 
-__all__ = ["figuur_deelnemersstroom", "figuur_kaplan_meier", "REDEN_LABELS"]
+__all__ = ["figuur_deelnemersstroom", "figuur_kaplan_meier", "figuur_uitvalcurve",
+           "REDEN_LABELS"]
 
 #: Readable Dutch text for the loss reasons in the flow table.
 REDEN_LABELS = {
@@ -34,8 +36,24 @@ REDEN_LABELS = {
 }
 
 
-def _aantal(n) -> str:
-    return "onderdrukt" if pd.isna(n) else f"{int(n)}"
+def _aantal(n, min_n: int | None = None, secundair: bool = False) -> str:
+    """A count as text; a suppressed one as ``<min_n`` (primary) or "onderdrukt"."""
+    if not pd.isna(n):
+        return f"{int(n):,}".replace(",", ".")
+    return f"<{min_n}" if min_n and not secundair else "onderdrukt"
+
+
+def _n_is(tekst: str) -> str:
+    """'n = 12', 'n < 10' or 'n onderdrukt'."""
+    if tekst.startswith("<"):
+        return f"n < {tekst[1:]}"
+    return "n onderdrukt" if tekst == "onderdrukt" else f"n = {tekst}"
+
+
+def _secundair(rij) -> bool:
+    """True when disclosure control marks the row as secondarily suppressed."""
+    waarde = getattr(rij, "onderdrukking", "")
+    return isinstance(waarde, str) and waarde.startswith("secundair")
 
 
 def _kader(ax, x: float, y: float, b: float, h: float, tekst: str, kleur: str) -> None:
@@ -45,23 +63,30 @@ def _kader(ax, x: float, y: float, b: float, h: float, tekst: str, kleur: str) -
     ax.text(x, y, tekst, ha="center", va="center", fontsize=9, wrap=True)
 
 
-def figuur_deelnemersstroom(stroom: pd.DataFrame, titel: str | None = None) -> Figure:
+def figuur_deelnemersstroom(stroom: pd.DataFrame, titel: str | None = None,
+                            min_n: int | None = None) -> Figure:
     """Flow diagram: stages top to bottom, the losses with their reasons in side boxes.
 
     Parameters
     ----------
     stroom : DataFrame
         Output of :func:`evaluatie.uitval.deelnemersstroom`, possibly after disclosure
-        control (a missing ``n`` is shown as "onderdrukt").
+        control. A missing ``n`` is shown as ``<min_n``, or as "onderdrukt" when
+        ``min_n`` is not given or the row's ``onderdrukking`` column (if present)
+        says ``secundair``.
     titel : str, optional
         Figure title.
+    min_n : int, optional
+        The disclosure threshold.
 
     Returns
     -------
     matplotlib.figure.Figure
     """
-    stappen = stroom[stroom["soort"] == "stap"].sort_values("stap_nr")
+    # flow order is row order: disclosure control may blank the numeric stap_nr
+    stappen = stroom[stroom["soort"] == "stap"]
     verlies = stroom[stroom["soort"] == "uitval"]
+    totalen = stroom[stroom["soort"] == "uitval_totaal"]
     k = len(stappen)
     fig = Figure(figsize=(9, 1.55 * k + 0.6))
     ax = fig.add_subplot()
@@ -72,18 +97,26 @@ def figuur_deelnemersstroom(stroom: pd.DataFrame, titel: str | None = None) -> F
     x_hoofd, b_hoofd, h_hoofd = 0.25, 0.36, 0.42
     x_zij, b_zij = 0.74, 0.46
     for i, rij in enumerate(stappen.itertuples()):
-        _kader(ax, x_hoofd, i, b_hoofd, h_hoofd, f"{rij.label}\nn = {_aantal(rij.n)}", "#dbe9f6")
+        _kader(ax, x_hoofd, i, b_hoofd, h_hoofd,
+               f"{rij.label}\n{_n_is(_aantal(rij.n, min_n, _secundair(rij)))}", "#dbe9f6")
         if i == 0:
             continue
         ax.annotate("", xy=(x_hoofd, i - h_hoofd / 2), xytext=(x_hoofd, i - 1 + h_hoofd / 2),
                     arrowprops=dict(arrowstyle="-|>", color="#333333", lw=1.2))
-        weg = verlies[verlies["stap_nr"] == rij.stap_nr]
-        if len(weg) == 0:
+        weg = verlies[verlies["stap"] == rij.stap]
+        totaalrij = totalen[totalen["stap"] == rij.stap]
+        if len(totaalrij):
+            t = next(totaalrij.itertuples())
+            totaal = _aantal(t.n, min_n, _secundair(t))
+            if not pd.isna(t.n) and int(t.n) == 0:
+                continue
+        elif len(weg):
+            totaal = _aantal(weg["n"].sum(min_count=len(weg)), None)
+        else:
             continue
-        totaal = weg["n"].sum(min_count=len(weg))
-        regels = [f"Niet door naar de volgende stap: n = {_aantal(totaal)}"]
-        regels += [f"• {REDEN_LABELS.get(r, str(r).replace('_', ' '))}: {_aantal(n)}"
-                   for r, n in zip(weg["reden_uitval"], weg["n"], strict=True)]
+        regels = [f"Niet verder: {_n_is(totaal)}"]
+        regels += [f"• {REDEN_LABELS.get(w.reden_uitval, str(w.reden_uitval).replace('_', ' '))}: "
+                   f"{_aantal(w.n, min_n, _secundair(w))}" for w in weg.itertuples()]
         y = i - 0.5
         h = min(0.9, 0.12 + 0.085 * len(regels))
         ax.annotate("", xy=(x_zij - b_zij / 2, y), xytext=(x_hoofd, y),
@@ -168,5 +201,76 @@ def figuur_kaplan_meier(
     tabel.set_xticks(tijdstippen_maanden)
     tabel.set_xlabel("Maanden sinds start")
     ax.set_xlim(0, max(t.max(), max(tijdstippen_maanden, default=0)) * 1.02)
+    fig.tight_layout()
+    return fig
+
+
+def figuur_uitvalcurve(km: pd.DataFrame, titel: str | None = None,
+                       min_n: int | None = None) -> Figure:
+    """Kaplan–Meier curve drawn from the releasable table at fixed times.
+
+    Parameters
+    ----------
+    km : DataFrame
+        Output of :func:`evaluatie.uitval.km_op_vaste_tijden`, possibly after
+        disclosure control (rows without an estimate are left out).
+    titel : str, optional
+        Figure title.
+    min_n : int, optional
+        The disclosure threshold, for the note under the numbers at risk.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        The estimate at the released times, joined by straight lines (between two
+        times the exact course is not released), with its 95% band and the number
+        still in follow-up under each time. If no row has an estimate, the figure
+        shows the ``reden``.
+    """
+    fig = Figure(figsize=(8, 4.8))
+    ax, tabel = fig.subplots(2, 1, gridspec_kw=dict(height_ratios=[5, 1]), sharex=True)
+    bruikbaar = km[km["overleving"].notna() & km["tijd_maanden"].notna()].sort_values(
+        "tijd_maanden")
+    if len(bruikbaar) == 0:
+        reden = next((r for r in km.get("reden", pd.Series(dtype=object)).dropna()
+                      if str(r).strip()), "te weinig gegevens om te publiceren.")
+        ax.text(0.5, 0.5, f"Geen uitvalcurve: {reden}", ha="center", va="center",
+                transform=ax.transAxes, wrap=True)
+        ax.axis("off")
+        tabel.axis("off")
+        return fig
+    t = bruikbaar["tijd_maanden"].to_numpy(dtype=float)
+    s = bruikbaar["overleving"].to_numpy(dtype=float)
+    lo = bruikbaar["ci95_onder"].to_numpy(dtype=float)
+    hi = bruikbaar["ci95_boven"].to_numpy(dtype=float)
+    if t[0] > 0:  # everyone is in the programme at the start
+        t, s, lo, hi = (np.concatenate([[0.0], a]) for a in (t, s, lo, hi))
+        s[0] = lo[0] = hi[0] = 1.0
+    # the estimate is known at the released times only: join them by straight lines
+    # rather than steps, which would suggest that nobody dropped out in between
+    ax.fill_between(t, lo, hi, color="#1f77b4", alpha=0.2, linewidth=0,
+                    label="95%-betrouwbaarheidsinterval")
+    ax.plot(t, s, "-o", color="#1f77b4", linewidth=2, markersize=4,
+            label="Nog niet uitgevallen")
+    ax.set_ylim(0, 1.02)
+    ax.yaxis.set_major_formatter(PercentFormatter(xmax=1, decimals=0))
+    ax.set_ylabel("Aandeel nog niet uitgevallen")
+    ax.grid(alpha=0.3)
+    ax.legend(loc="lower left", frameon=False)
+    if titel:
+        ax.set_title(titel)
+    tabel.set_ylim(0, 1)
+    tabel.set_yticks([])
+    for spine in ("top", "right", "left"):
+        tabel.spines[spine].set_visible(False)
+    tabel.text(0, 0.95, "Aantal nog in follow-up:", transform=tabel.transAxes, fontsize=9,
+               ha="left", va="top")
+    for rij in bruikbaar.itertuples():
+        tabel.text(rij.tijd_maanden, 0.3, _aantal(rij.n_risico, min_n), ha="center",
+                   va="center", fontsize=9)
+    tabel.set_xticks(bruikbaar["tijd_maanden"].to_numpy(dtype=float))
+    tabel.set_xticklabels([f"{x:g}" for x in bruikbaar["tijd_maanden"]])
+    tabel.set_xlabel("Maanden sinds start")
+    ax.set_xlim(-0.3, t.max() * 1.03 + 0.3)
     fig.tight_layout()
     return fig

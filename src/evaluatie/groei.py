@@ -25,6 +25,8 @@ import numpy.typing as npt
 import pandas as pd
 import yaml
 
+from evaluatie.fouten import ConfigFout
+
 __all__ = [
     "CATEGORIEEN_GEWICHTSSTATUS",
     "CATEGORIEEN_HOOFDGROEP",
@@ -37,7 +39,12 @@ __all__ = [
     "bereken_bmi",
     "bmi_z",
     "bmi_z_overeenstemming",
+    "controleer_config",
+    "instellingen",
+    "referentiemap",
     "controleer_een_referentie",
+    "ontbrekende_referentiemap",
+    "referentie_label",
     "gewichtsstatus",
     "gewichtsstatus_overgangen",
     "interpoleer_lms",
@@ -109,8 +116,11 @@ _GESLACHT_CODES = {
 }
 
 
-class ReferentieFout(Exception):
-    """Een groeireferentie ontbreekt, is onleesbaar of wijkt af van het register."""
+class ReferentieFout(ConfigFout):
+    """Een groeireferentie ontbreekt, is onleesbaar of wijkt af van het register.
+
+    Een :class:`~evaluatie.fouten.ConfigFout`: de pijplijn toont de melding zonder traceback.
+    """
 
 
 class ReferentieWaarschuwing(UserWarning):
@@ -469,6 +479,120 @@ def laad_iotf(
         sha256=hashes,
         hash_bekend=hash_bekend,
     )
+
+
+# --------------------------------------------------------------------------------------------
+# Configuratie: welke referentie, welke map, en een vroege controle
+# --------------------------------------------------------------------------------------------
+
+#: Standaardinstellingen van de configuratiesectie ``afgeleide_maten`` (zie
+#: ``workflow/schemas/onderdelen/afgeleide_maten.yaml``; het schema vult ze ook in).
+STANDAARD_INSTELLINGEN: dict[str, Any] = {
+    "groeireferentie_map": None,
+    "groeireferentie": "nl1997",
+    "controleer_hash": True,
+    "bmi_z": {"bron": "auto", "tolerantie": 0.1},
+}
+
+
+def instellingen(config: Mapping[str, Any]) -> dict[str, Any]:
+    """De sectie ``afgeleide_maten`` van de configuratie, aangevuld met de standaardwaarden."""
+    eigen = dict(config.get("afgeleide_maten") or {})
+    uit = {**STANDAARD_INSTELLINGEN, **eigen}
+    uit["bmi_z"] = {**STANDAARD_INSTELLINGEN["bmi_z"], **(eigen.get("bmi_z") or {})}
+    return uit
+
+
+def referentie_label(naam: str, register: Path | str | None = None) -> str:
+    """Naam en versie van een referentie uit het register, zonder de tabellen te lezen."""
+    referenties = _lees_register(None if register is None else Path(register))["referenties"]
+    if naam not in referenties:
+        raise ReferentieFout(
+            f"Onbekende groeireferentie {naam!r}; ondersteund: {', '.join(referenties)}."
+        )
+    return str(referenties[naam]["label"])
+
+
+def referentiemap(config: Mapping[str, Any]) -> Path | None:
+    """De map uit ``afgeleide_maten.groeireferentie_map`` (relatief aan de werkmap), of ``None``."""
+    map_ = instellingen(config)["groeireferentie_map"]
+    return None if map_ in (None, "") else Path(map_)
+
+
+def ontbrekende_referentiemap(
+    naam: str, reden: str, register: Path | str | None = None
+) -> ReferentieFout:
+    """De fout voor een run die groeireferenties nodig heeft maar geen map heeft.
+
+    De melding zegt waarom de tabellen nodig zijn (``reden``), welke bestanden, waar ze
+    vandaan komen (bron en citatie) en welke configuratiesleutel de map noemt.
+    """
+    reg = _lees_register(None if register is None else Path(register))
+    if naam not in reg["referenties"]:
+        return ReferentieFout(
+            f"Onbekende groeireferentie {naam!r}; ondersteund: {', '.join(reg['referenties'])}."
+        )
+    regels = [
+        f"{reden.rstrip('.')}. Daarvoor zijn groeireferenties nodig; die worden niet met het "
+        "pakket meegeleverd (hun licenties staan dat niet toe). Zet eigen kopieën van deze "
+        "bestanden in één map en noem die map in de configuratie onder "
+        f"'{CONFIG_SLEUTEL}' (relatief aan de werkmap of absoluut):",
+    ]
+    for sleutel, spec, doel in (
+        (naam, reg["referenties"][naam], "BMI-z-score"),
+        ("iotf", reg["iotf"], "gewichtsstatus van kinderen"),
+    ):
+        bestanden = ", ".join(dict(spec["bestanden"]).values())
+        regels.append(
+            f"  - {bestanden}: {spec['label']} ('{sleutel}', voor de {doel}). "
+            f"{_herkomst_tekst(spec)}"
+        )
+    regels.append(
+        "Kolommen en SHA-256 worden bij het laden gecontroleerd tegen "
+        "data_dictionary/referenties.yaml. Een andere referentie kiest u met "
+        "'afgeleide_maten.groeireferentie' (nl1997, nl2009 of who2007)."
+    )
+    return ReferentieFout("\n".join(regels))
+
+
+def controleer_config(config: Mapping[str, Any]) -> None:
+    """Vroege controle van de groeireferenties, bedoeld voor :func:`evaluatie.config.valideer`.
+
+    - Noemt de configuratie een map (``afgeleide_maten.groeireferentie_map``), dan worden de
+      gekozen referentie en de IOTF-tabellen geladen: ontbrekende bestanden, afwijkende
+      kolommen of SHA-256 stoppen de run voordat er iets is ingelezen.
+    - Zonder map: een fout als de configuratie zelf al zegt dat er z-scores berekend moeten
+      worden (``afgeleide_maten.bmi_z.bron: berekend`` bij een kinderinterventie, of een
+      synthetische regio met ``synthetisch.bmi_meting`` ``ruw`` of ``beide``).
+
+    Of de *data* z-scores nodig maken (lengte en gewicht zonder ``bmi_z``), blijkt pas na het
+    inlezen; dat controleert :func:`evaluatie.afleiden.leid_af`, vóór elke analyse.
+    """
+    inst = instellingen(config)
+    naam = inst["groeireferentie"]
+    map_ = referentiemap(config)
+    if map_ is not None:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", ReferentieWaarschuwing)
+            laad_referentie(naam, map_, controleer_hash=inst["controleer_hash"])
+            laad_iotf(map_, controleer_hash=inst["controleer_hash"])
+        return
+    kind = [c for c, i in (config.get("interventies") or {}).items() if i.get("doelgroep") == "kind"]
+    if not kind:
+        return
+    if inst["bmi_z"]["bron"] == "berekend":
+        raise ontbrekende_referentiemap(
+            naam,
+            "De configuratie vraagt om zelf berekende BMI-z-scores "
+            f"(afgeleide_maten.bmi_z.bron: berekend) voor {', '.join(kind)}",
+        )
+    synth = config.get("synthetisch") or {}
+    if synth.get("bmi_meting", "bmi_z") != "bmi_z":
+        raise ontbrekende_referentiemap(
+            naam,
+            "De synthetische regio krijgt lengte en gewicht in plaats van (of naast) de "
+            f"BMI-z-score (synthetisch.bmi_meting: {synth['bmi_meting']})",
+        )
 
 
 # --------------------------------------------------------------------------------------------
@@ -885,7 +1009,7 @@ def gewichtsstatus(
     bmi: npt.ArrayLike | pd.Series,
     leeftijd_jaren: npt.ArrayLike | pd.Series,
     geslacht: npt.ArrayLike | pd.Series,
-    iotf: IotfGrenzen,
+    iotf: IotfGrenzen | None,
 ) -> pd.DataFrame:
     """Gewichtsstatus: IOTF voor 2-18 jaar, vaste BMI-grenzen vanaf 18 jaar.
 
@@ -897,8 +1021,10 @@ def gewichtsstatus(
         Decimale leeftijd op de meetdatum.
     geslacht : array-like
         ``"man"`` of ``"vrouw"`` (nodig voor kinderen; voor volwassenen niet gebruikt).
-    iotf : IotfGrenzen
-        Uit :func:`laad_iotf`.
+    iotf : IotfGrenzen or None
+        Uit :func:`laad_iotf`. ``None`` als de IOTF-tabellen niet beschikbaar zijn: volwassenen
+        krijgen dan wel een status, kinderen (2-18 jaar) niet, met als reden dat de
+        IOTF-afkappunten niet geladen zijn.
 
     Returns
     -------
@@ -958,7 +1084,7 @@ def gewichtsstatus(
     methode[volwassen] = _METHODE_VOLWASSENEN
 
     kolommen = list(_IOTF_KOLOMMEN.values())[1:]
-    for g in _GESLACHTEN:
+    for g in _GESLACHTEN if iotf is not None else ():
         tabel = iotf.tabellen[g]
         masker = geldig_bmi & (sekse == g) & (leeftijd_r >= 2) & (leeftijd_r < 18)
         if not masker.any():
@@ -994,6 +1120,10 @@ def gewichtsstatus(
             reden[i] = "leeftijd ontbreekt"
         elif leeftijd_r[i] < 2:
             reden[i] = "jonger dan 2 jaar: geen IOTF-afkappunten"
+        elif iotf is None:
+            reden[i] = (
+                f"IOTF-afkappunten niet geladen (geen map met groeireferenties, {CONFIG_SLEUTEL})"
+            )
         else:
             reden[i] = (
                 "geslacht ontbreekt"
@@ -1019,7 +1149,7 @@ def gewichtsstatus(
 
 def voeg_gewichtsstatus_toe(
     metingen: pd.DataFrame,
-    iotf: IotfGrenzen,
+    iotf: IotfGrenzen | None,
     *,
     leeftijd_kolom: str = "leeftijd_jaren",
     geslacht_kolom: str = "geslacht",

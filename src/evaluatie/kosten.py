@@ -36,6 +36,7 @@ __all__ = [
     "kosten_per_deelnemer",
     "kosten_per_kwartaal",
     "kostentabel",
+    "lees_prijsindex",
     "verschil_in_verschillen",
 ]
 
@@ -80,6 +81,17 @@ def _als_datum(reeks: pd.Series) -> pd.Series:
         return reeks.dt.normalize()
     tekst = reeks.astype("string").str.strip().replace("", pd.NA)
     return pd.to_datetime(tekst, errors="coerce").dt.normalize()
+
+
+def _laatste(a: pd.Series, b: Any) -> pd.Series:
+    """Elementgewijs de laatste datum; ``np.maximum`` faalt bij ongelijke datetime-eenheden
+    (bijv. ns uit Parquet naast us na een ``DateOffset``)."""
+    return a.where(a >= b, b)
+
+
+def _eerste(a: pd.Series, b: Any) -> pd.Series:
+    """Elementgewijs de eerste datum (zie :func:`_laatste`)."""
+    return a.where(a <= b, b)
 
 
 def _indexfactoren(
@@ -202,8 +214,8 @@ def _verdeel(
     for label, van, tot in vensters:
         w_begin = dec["startdatum"] + pd.DateOffset(months=van)
         w_eind = dec["startdatum"] + pd.DateOffset(months=tot)
-        o_begin = np.maximum(dec["c_start"], w_begin)
-        o_eind = np.minimum(dec["c_eind"], w_eind)
+        o_begin = _laatste(dec["c_start"], w_begin)
+        o_eind = _eerste(dec["c_eind"], w_eind)
         if factoren is None:
             dagen = ((o_eind - o_begin) / _DAG).clip(lower=0)
             bedrag = dec["bedrag_eur"] * dagen / duur
@@ -213,8 +225,8 @@ def _verdeel(
             if heeft.any():
                 j0, j1 = int(o_begin[heeft].dt.year.min()), int(o_eind[heeft].dt.year.max())
                 for jaar in range(j0, j1 + 1):
-                    j_begin = np.maximum(o_begin, pd.Timestamp(year=jaar, month=1, day=1))
-                    j_eind = np.minimum(o_eind, pd.Timestamp(year=jaar + 1, month=1, day=1))
+                    j_begin = _laatste(o_begin, pd.Timestamp(year=jaar, month=1, day=1))
+                    j_eind = _eerste(o_eind, pd.Timestamp(year=jaar + 1, month=1, day=1))
                     dagen = ((j_eind - j_begin) / _DAG).clip(lower=0)
                     if (dagen > 0).any():
                         if jaar not in factoren:
@@ -240,6 +252,29 @@ def _verdeel(
         )["bedrag_eur"].sum()
     uit = pd.DataFrame(uitsluitingen, columns=["eenheid", "reden", "n"])
     return bedragen, opgenomen, uit
+
+
+def lees_prijsindex(instelling: Mapping[str, Any] | None) -> tuple[pd.DataFrame | None, int | None]:
+    """Prijsindex en basisjaar uit de configuratie (``kosten.prijsindex``), of ``(None, None)``.
+
+    Het bestand is een door de gebruiker aangeleverde CSV met kolommen ``jaar`` en ``index``
+    (komma of puntkomma als scheidingsteken; decimaalkomma toegestaan). Er worden geen
+    indexcijfers aangevuld: :func:`kosten_per_deelnemer` stopt als een jaar ontbreekt.
+    """
+    if not instelling:
+        return None, None
+    pad = instelling["bestand"]
+    try:
+        tabel = pd.read_csv(pad, sep=None, engine="python", dtype=str)
+    except FileNotFoundError:
+        raise ValueError(f"prijsindex: bestand {pad} bestaat niet.") from None
+    tabel.columns = [str(k).strip().lower() for k in tabel.columns]
+    if not {"jaar", "index"} <= set(tabel.columns):
+        raise ValueError(f"prijsindex {pad}: verwacht de kolommen 'jaar' en 'index'.")
+    tabel["index"] = pd.to_numeric(tabel["index"].str.strip().str.replace(",", ".", regex=False),
+                                   errors="raise")
+    tabel["jaar"] = pd.to_numeric(tabel["jaar"].str.strip(), errors="raise").astype(int)
+    return tabel[["jaar", "index"]], int(instelling["basisjaar"])
 
 
 def _domeinen(aanwezig: Sequence[str]) -> list[str]:
@@ -1158,7 +1193,8 @@ def businesscase(
         for grens in ("ci95_onder", "ci95_boven"):
             if grens in gemeten_besparing:
                 rij("aanname", f"gemeten_besparing_{grens}",
-                    f"gemeten besparing per deelnemer, {grens.replace('_', ' ')}",
+                    "gemeten besparing per deelnemer, "
+                    + ("ondergrens" if grens.endswith("onder") else "bovengrens") + " 95%-BI",
                     float(gemeten_besparing[grens]), "eur",
                     str(gemeten_besparing.get("bron", "")))
 

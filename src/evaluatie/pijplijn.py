@@ -53,7 +53,11 @@ def synthetiseer(config: dict[str, Any], uitmap: Path) -> None:
     if not specs:
         raise ConfigFout("synthetisch: geen van de interventies is een demo-interventie "
                          f"({', '.join(x.code for x in synth.demo_interventies())})")
-    ds = synth.genereer_regio(seed=s["seed"], schaal=s["schaal"], interventies=specs)
+    afgeleid = config.get("afgeleide_maten", {})
+    ds = synth.genereer_regio(seed=s["seed"], schaal=s["schaal"], interventies=specs,
+                              bmi_meting=s.get("bmi_meting", "bmi_z"),
+                              groeireferentie_map=afgeleid.get("groeireferentie_map"),
+                              groeireferentie=afgeleid.get("groeireferentie", "nl1997"))
     synth.schrijf(ds, Path(uitmap))
     log.info("synthetische regio geschreven naar %s: %s", uitmap,
              {k: len(v) for k, v in ds.tabellen.items()})
@@ -89,7 +93,8 @@ def inlezen(config: dict[str, Any], intern_map: Path, datakwaliteit: Path, bronn
             "sha256": b.sha256,
         })
     Path(datakwaliteit).parent.mkdir(parents=True, exist_ok=True)
-    pd.DataFrame(rijen).to_csv(datakwaliteit, index=False)
+    disclosure.onderdruk(pd.DataFrame(rijen), config["disclosure"]["min_n"]).to_csv(
+        datakwaliteit, index=False)
     Path(bronnen).write_text(json.dumps({
         "bestanden": {r["bestand"]: r["sha256"] for r in rijen},
         "config_sha256": cfg.config_hash(config),
@@ -208,6 +213,6 @@ def render_rapport(template: Path, params: dict[str, Any], uitvoer: dict[str, Pa
             (kopie / "_extra.qmd").write_text("\n".join(regels), encoding="utf-8")
             sjabloon = kopie / sjabloon.name
         gemaakt = render(sjabloon, Path(tmp) / "uit", params=params, formats=list(uitvoer),
-                         engine=engine, **({"metadata": metadata} if metadata else {}))
+                         engine=engine, metadata=metadata)
         for formaat, doel in uitvoer.items():
             shutil.move(str(gemaakt[formaat]), str(doel))

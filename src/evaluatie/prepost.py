@@ -12,13 +12,11 @@ Gevalideerd tegen R 4.2.2 (``stats``, ``effectsize`` 0.8.3, ``lme4`` 1.1-31, ``l
 
 from __future__ import annotations
 
-import warnings
 from collections.abc import Iterable, Mapping, Sequence
 
 import numpy as np
 import pandas as pd
 from scipy import optimize, special, stats
-from statsmodels.regression.mixed_linear_model import MixedLM
 from statsmodels.stats.multitest import multipletests
 from statsmodels.tools.numdiff import approx_fprime, approx_hess3
 
@@ -101,7 +99,13 @@ def _ncp_t_interval(t: float, df: float, niveau: float = 0.95) -> tuple[float, f
 
     def grens(kans: float) -> float:
         def f(ncp: float) -> float:
-            return float(stats.nct.cdf(t, df, ncp)) - kans
+            p = float(stats.nct.cdf(t, df, ncp))
+            if np.isnan(p):
+                # scipy's nct.cdf returns NaN far in a tail (e.g. t = −11.9, df = 127,
+                # ncp = 2, where the true value is ~1e-40): the tail is 0 when ncp lies
+                # far above t and 1 when it lies far below.
+                p = 0.0 if ncp > t else 1.0
+            return p - kans
 
         breedte = 2.0 + abs(t)
         laag, hoog = t - breedte, t + breedte
@@ -534,6 +538,91 @@ def _satterthwaite_df(s2u: float, s2e: float, y: np.ndarray, x: np.ndarray,
     return 2.0 * var**2 / noemer
 
 
+def _profiel_deviance(theta: float, y: np.ndarray, x: np.ndarray, groep_idx: np.ndarray,
+                      n_groep: np.ndarray, sx: np.ndarray, sy: np.ndarray
+                      ) -> tuple[float, float]:
+    """REML-deviance met s2e uitgeprofileerd, als functie van theta = s2u / s2e >= 0.
+
+    Met V_i = s2e (I + theta J): s2e_hat = r' V0^-1 r / (n − p) en
+    dev = log|V0| + (n − p) log s2e_hat + log|X' V0^-1 X| + (n − p), gelijk aan
+    :func:`_reml_deviance` in (theta x s2e_hat, s2e_hat). Geeft (dev, s2e_hat).
+    """
+    c = theta / (1.0 + n_groep * theta)
+    xvx = x.T @ x - (sx * c[:, None]).T @ sx
+    xvy = x.T @ y - (sx * c[:, None]).T @ sy
+    try:
+        beta = np.linalg.solve(xvx, xvy)
+    except np.linalg.LinAlgError:
+        return np.inf, np.nan
+    r = y - x @ beta
+    sr = np.bincount(groep_idx, weights=r, minlength=len(n_groep))
+    df_res = len(y) - x.shape[1]
+    s2e = float(r @ r - (c * sr**2).sum()) / df_res
+    teken, logdet_xvx = np.linalg.slogdet(xvx)
+    if not (s2e > 0 and teken > 0):
+        return np.inf, np.nan
+    dev = float(np.log1p(n_groep * theta).sum() + df_res * np.log(s2e) + logdet_xvx + df_res)
+    return dev, s2e
+
+
+#: Rooster voor theta = s2u / s2e: 0 en 10^-6 ... 10^6.
+_THETA_ROOSTER = np.concatenate([[0.0], np.logspace(-6, 6, 49)])
+
+
+def _optimaliseer_theta(y: np.ndarray, x: np.ndarray, groep_idx: np.ndarray,
+                        n_groep: np.ndarray) -> tuple[float, float, float, str] | None:
+    """REML-schatting van (s2u, s2e) via het profiel in theta; ``None`` als niets eindig is.
+
+    Eerst het rooster :data:`_THETA_ROOSTER`, dan Brent (begrensd) tussen de buren van het
+    beste roosterpunt (in log theta, of in theta als het beste punt 0 is).
+    Geeft (deviance, s2u, s2e, waarschuwing).
+    """
+    k_groep = len(n_groep)
+    sx = np.zeros((k_groep, x.shape[1]))
+    np.add.at(sx, groep_idx, x)
+    sy = np.bincount(groep_idx, weights=y, minlength=k_groep)
+
+    def dev(theta: float) -> float:
+        return _profiel_deviance(theta, y, x, groep_idx, n_groep, sx, sy)[0]
+
+    waarden = np.array([dev(t) for t in _THETA_ROOSTER])
+    if not np.isfinite(waarden).any():
+        return None
+    k = int(np.nanargmin(np.where(np.isfinite(waarden), waarden, np.nan)))
+    waarschuwing = ""
+    if k == 0:
+        res = optimize.minimize_scalar(dev, bounds=(0.0, _THETA_ROOSTER[1]), method="bounded",
+                                       options={"xatol": 1e-14})
+        theta = float(res.x)
+    else:
+        onder = np.log(_THETA_ROOSTER[max(k - 1, 1)])
+        boven = np.log(_THETA_ROOSTER[min(k + 1, len(_THETA_ROOSTER) - 1)])
+        res = optimize.minimize_scalar(lambda u: dev(float(np.exp(u))), bounds=(onder, boven),
+                                       method="bounded", options={"xatol": 1e-10})
+        theta = float(np.exp(res.x))
+        if k == len(_THETA_ROOSTER) - 1:
+            waarschuwing = ("residuele variantie nagenoeg 0 ten opzichte van de variantie "
+                            "tussen deelnemers; schatting onbetrouwbaar")
+    if not dev(theta) <= waarden[k]:
+        theta = float(_THETA_ROOSTER[k])
+    d, s2e = _profiel_deviance(theta, y, x, groep_idx, n_groep, sx, sy)
+    return d, theta * s2e, s2e, waarschuwing
+
+
+def _reml_beta(s2u: float, s2e: float, y: np.ndarray, x: np.ndarray, groep_idx: np.ndarray,
+               n_groep: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """GLS-schatting van beta en cov(beta) = (X' V^-1 X)^-1 bij gegeven variantiecomponenten."""
+    c = s2u / (s2e + n_groep * s2u)
+    k = len(n_groep)
+    sx = np.zeros((k, x.shape[1]))
+    np.add.at(sx, groep_idx, x)
+    sy = np.bincount(groep_idx, weights=y, minlength=k)
+    xvx = (x.T @ x - (sx * c[:, None]).T @ sx) / s2e
+    xvy = (x.T @ y - (sx * c[:, None]).T @ sy) / s2e
+    cov = np.linalg.inv(xvx)
+    return cov @ xvy, cov
+
+
 def gemengd_model(
     metingen: pd.DataFrame,
     uitkomst: str,
@@ -543,7 +632,7 @@ def gemengd_model(
     """Lineair gemengd model op alle beschikbare metingen: verandering t.o.v. ``referentie``.
 
     Model: uitkomst ~ meetmoment (treatment-codering, referentie T0) + covariaten, met een
-    random intercept per ``pseudo_id``; geschat met REML (statsmodels ``MixedLM``).
+    random intercept per ``pseudo_id``; geschat met REML.
 
     Parameters
     ----------
@@ -591,14 +680,16 @@ def gemengd_model(
     significante cijfers). p-waarden: lmerTest gebruikt t-verdelingen met
     Satterthwaite-df; die zijn hier geïmplementeerd voor het random-interceptmodel
     (numerieke Hessiaan van de REML-deviance) en komen op ~3-4 significante cijfers overeen.
-    Statsmodels' eigen Wald-z-p-waarden zijn bij kleine n te klein; ze worden alleen gebruikt
-    als de Hessiaan niet positief definiet is.
+    Wald-z-p-waarden (de standaard van statsmodels ``MixedLM``) zijn bij kleine n te klein;
+    ze worden alleen gebruikt als de Hessiaan niet positief definiet is.
 
-    Schatting: statsmodels ``MixedLM`` (REML), optimalisatoren lbfgs, bfgs, nm, powell na
-    elkaar tot er één convergeert zonder melding; de fit met de laagste REML-deviance telt.
-    Is de REML-deviance met variantie deelnemers = 0 minstens zo laag (randoplossing, lmer
-    meldt dan "boundary (singular) fit"), dan is het resultaat de kleinste-kwadratenfit met
-    df = n − p; dat is ook wat lme4/lmerTest dan rapporteert (gevalideerd).
+    Schatting: REML geprofileerd over theta = s2u / s2e (zoals lme4): de residuele
+    variantie en beta hebben bij gegeven theta een gesloten vorm, theta wordt gezocht op
+    een rooster (0 en 10^-6 … 10^6) en verfijnd met begrensde Brent. Gevectoriseerd (geen
+    lus per deelnemer); de REML-deviance is gelijk aan die van statsmodels ``MixedLM``
+    (getest). Is de REML-deviance met variantie deelnemers = 0 minstens zo laag
+    (randoplossing, lmer meldt dan "boundary (singular) fit"), dan is het resultaat de
+    kleinste-kwadratenfit met df = n − p; dat is ook wat lme4/lmerTest dan rapporteert (gevalideerd).
     """
     covariaten = list(covariaten or [])
     _controleer_kolommen(metingen, [uitkomst, *covariaten])
@@ -640,25 +731,9 @@ def gemengd_model(
     xm = x.to_numpy()
     n_obs, n_par = xm.shape
 
-    # statsmodels' optimalisatoren één voor één (lbfgs kan bij een rand-oplossing een
-    # LinAlgError geven); de fit met de laagste REML-deviance wint.
-    beste: tuple[float, object, str] | None = None
-    for methode in ("lbfgs", "bfgs", "nm", "powell"):
-        with warnings.catch_warnings(record=True) as meldingen:
-            warnings.simplefilter("always")
-            try:
-                fit = MixedLM(y, xm, groups=groep_idx).fit(reml=True, method=[methode])
-            except (np.linalg.LinAlgError, ValueError):
-                continue
-        s2u_m, s2e_m = float(np.asarray(fit.cov_re)[0, 0]), float(fit.scale)
-        if not (np.isfinite(s2e_m) and s2e_m > 0 and np.isfinite(s2u_m)):
-            continue
-        dev = _reml_deviance(np.log([max(s2u_m, 1e-300), s2e_m]), y, xm, groep_idx, n_groep)[0]
-        tekst = "; ".join(sorted({str(m.message) for m in meldingen}))
-        if beste is None or dev < beste[0] - 1e-9:
-            beste = (dev, fit, tekst)
-        if fit.converged and not meldingen:
-            break
+    # Profiel-REML over theta = s2u / s2e (zoals lme4): s2e heeft dan een gesloten vorm en
+    # de schatting is een eendimensionale minimalisatie (rooster, dan Brent).
+    beste = _optimaliseer_theta(y, xm, groep_idx, n_groep)
 
     # Randoplossing (variantie deelnemers = 0, lmer: "boundary (singular) fit"): dan is de
     # REML-schatting gelijk aan gewone kleinste kwadraten, met df = n - p zoals lmerTest.
@@ -679,10 +754,9 @@ def gemengd_model(
         waarschuwing = ("variantie tussen deelnemers geschat op 0 (randoplossing, in lmer "
                         "'boundary (singular) fit'); resultaat gelijk aan lineaire regressie")
     else:
-        _, fit, waarschuwing = beste
-        s2u, s2e = float(np.asarray(fit.cov_re)[0, 0]), float(fit.scale)
-        beta = np.asarray(fit.fe_params, dtype=float)
-        se = np.asarray(fit.bse_fe, dtype=float)
+        _, s2u, s2e, waarschuwing = beste
+        beta, cov_beta = _reml_beta(s2u, s2e, y, xm, groep_idx, n_groep)
+        se = np.sqrt(np.diag(cov_beta))
         df = _satterthwaite_df(s2u, s2e, y, xm, groep_idx, n_groep)
         toets = "t (Satterthwaite)"
         if df is None:

@@ -87,6 +87,21 @@ def pipe_tabel(df: pd.DataFrame, uitlijning: Sequence[str] | None = None) -> str
     return "\n".join(regels) + "\n"
 
 
+def toon(fig: Any) -> None:
+    """Show a matplotlib Figure as the output of a report cell (PNG), then close it.
+
+    Report cells build figures without pyplot, and a bare ``Figure`` has no rich
+    display; this hands the renderer (Quarto or the built-in one) a PNG.
+    """
+    import io
+
+    from IPython.display import Image, display
+
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=150, bbox_inches="tight")
+    display(Image(data=buf.getvalue(), format="png"))
+
+
 class Resultaten:
     """Read-only access to one interventie's releasable results directory."""
 

@@ -101,6 +101,7 @@ def render(
     formats: Sequence[str] = ("html",),
     engine: str = "auto",
     werkmap: Path | None = None,
+    metadata: dict[str, Any] | None = None,
 ) -> dict[str, Path]:
     """Render een Quarto-document naar HTML en/of PDF.
 
@@ -123,6 +124,11 @@ def render(
     werkmap
         Map waaronder de tijdelijke werkmap van deze render komt; standaard
         ``output_dir``. De werkmap (``.render-<stem>-<uuid>``) wordt na afloop verwijderd.
+    metadata
+        Documentmetadata die de front matter overschrijft, zoals ``quarto render -M
+        sleutel:waarde``; bijvoorbeeld ``{"title": "Leefstijlloket"}`` maakt de naam van de
+        interventie de titel (titelblok, ``<title>`` en de kop van de PDF). Waarden: tekst,
+        getal, bool of lijsten daarvan.
 
     Returns
     -------
@@ -149,12 +155,14 @@ def render(
     werk = basis / f".render-{qmd.stem}-{uuid.uuid4().hex}"
     werk.mkdir()
     parameters = {k: _parameterwaarde(k, v) for k, v in (params or {}).items()}
+    overschrijf = _metadata(metadata)
     try:
         kopie = _kopieer_bronnen(qmd, werk)
         if gekozen == "quarto":
-            resultaat = _render_quarto(kopie, parameters, formaten)
+            resultaat = _render_quarto(kopie, parameters, formaten, overschrijf)
         else:
-            resultaat = _render_ingebouwd(kopie, parameters, formaten, bron=qmd)
+            resultaat = _render_ingebouwd(kopie, parameters, formaten, bron=qmd,
+                                          metadata=overschrijf)
         uit: dict[str, Path] = {}
         for formaat, pad in resultaat.items():
             doel = output_dir / f"{qmd.stem}.{formaat}"
@@ -203,6 +211,21 @@ def _parameterwaarde(naam: str, waarde: Any) -> Any:
     if waarde is None or isinstance(waarde, str | bool | int | float):
         return waarde
     raise RenderFout(f"parameter {naam!r}: type {type(waarde).__name__} wordt niet ondersteund")
+
+
+def _metadata(metadata: dict[str, Any] | None) -> dict[str, Any]:
+    """Controleer metadata-overschrijvingen: sleutels als in de front matter, eenvoudige waarden."""
+    uit: dict[str, Any] = {}
+    for sleutel, waarde in (metadata or {}).items():
+        if not isinstance(sleutel, str) or not re.fullmatch(r"[A-Za-z][\w-]*", sleutel):
+            raise RenderFout(f"metadata-sleutel {sleutel!r} is geen geldige naam")
+        if sleutel in ("params", "format", "execute", "jupyter", "engine"):
+            raise RenderFout(f"metadata-sleutel {sleutel!r} kan niet worden overschreven")
+        waarden = waarde if isinstance(waarde, list) else [waarde]
+        if not all(isinstance(w, str | int | float | bool) for w in waarden):
+            raise RenderFout(f"metadata {sleutel!r}: alleen tekst, getallen en lijsten daarvan")
+        uit[sleutel] = waarde
+    return uit
 
 
 def _splits_front_matter(tekst: str) -> tuple[dict[str, Any], str]:
@@ -278,8 +301,8 @@ def _kopieer_bronnen(qmd: Path, werk: Path) -> Path:
 # --------------------------------------------------------------------------------------
 
 
-def _render_quarto(kopie: Path, params: dict[str, Any], formaten: tuple[str, ...]
-                   ) -> dict[str, Path]:
+def _render_quarto(kopie: Path, params: dict[str, Any], formaten: tuple[str, ...],
+                   metadata: dict[str, Any] | None = None) -> dict[str, Path]:
     """Render met de Quarto-CLI. PDF gaat via Quarto's Typst-formaat (geen LaTeX nodig)."""
     quarto = shutil.which("quarto")
     assert quarto is not None
@@ -291,6 +314,9 @@ def _render_quarto(kopie: Path, params: dict[str, Any], formaten: tuple[str, ...
         cmd += ["--execute-params", paramsbestand.name]
     if "html" in formaten:
         cmd += ["-M", "embed-resources:true"]
+    for sleutel, waarde in (metadata or {}).items():
+        # -M neemt YAML-waarden; json is geldige YAML en houdt tekst tekst.
+        cmd += ["-M", f"{sleutel}:{json.dumps(waarde, ensure_ascii=False)}"]
     proces = subprocess.run(cmd, cwd=kopie.parent, capture_output=True, text=True, check=False)
     if proces.returncode != 0:
         staart = "\n".join(proces.stderr.strip().splitlines()[-15:])
@@ -360,7 +386,9 @@ def _lees_cellen(body: str, bron: Path) -> list[_Cel]:
             if taal or cel.source.startswith("%%R"):
                 raise RenderFout(f"{bron}: codecel {nummer}: alleen {{python}}-cellen worden "
                                  f"ondersteund (gevonden: {taal or 'r'})")
-            if set(cel.metadata) - {"language"}:
+            # lines_to_next_cell is jupytext's record of blank lines after the cell
+            # (e.g. where an included section ends with a cell), not a cell option.
+            if set(cel.metadata) - {"language", "lines_to_next_cell"}:
                 raise RenderFout(f"{bron}: codecel {nummer}: zet celopties als '#| optie: "
                                  f"waarde' in de cel, niet in de kop van het blok")
             try:
@@ -406,9 +434,19 @@ def _setupcode(meta: dict[str, Any]) -> str:
     # Via de configuratie van matplotlib-inline, zodat matplotlib pas geladen wordt als een
     # cel het importeert (scheelt een seconde bij rapporten zonder figuren).
     rc = {"figure.figsize": (breedte, hoogte), "figure.dpi": dpi}
+    # Quarto's setup imports pyplot, which registers the inline PNG formatter for every
+    # matplotlib Figure: a Figure as last expression or in display() becomes a figure, also
+    # one made with matplotlib.figure.Figure (no pyplot). Register the same formatter by
+    # name, so matplotlib still loads only when a cell uses it.
     return (
         "%config InlineBackend.figure_formats = ['retina']\n"
         f"%config InlineBackend.rc = {rc!r}\n"
+        "def _evaluatie_png(fig):\n"
+        "    from IPython.core.pylabtools import retina_figure\n"
+        "    return retina_figure(fig, bbox_inches='tight')\n"
+        "get_ipython().display_formatter.formatters['image/png'].for_type_by_name(\n"
+        "    'matplotlib.figure', 'Figure', _evaluatie_png)\n"
+        "del _evaluatie_png\n"
     )
 
 
@@ -648,7 +686,8 @@ def _code_cel(cel: _Cel, meta: dict[str, Any], nr: _Nummering, figmap: Path, bro
 
     def spoel_asis() -> None:
         if tekst_asis:
-            delen.append("".join(tekst_asis).strip("\n"))
+            # Markdown from the cell is document text: cross-references resolve as in Quarto.
+            delen.append(_vervang_verwijzingen("".join(tekst_asis).strip("\n"), nr, bron))
             tekst_asis.clear()
 
     for out in cel.uitvoer:
@@ -690,7 +729,7 @@ def _code_cel(cel: _Cel, meta: dict[str, Any], nr: _Nummering, figmap: Path, bro
             # Zonder bijschrift maakt pandoc er geen figuur van; met \ blijft het een afbeelding.
             delen.append(afb if cap else afb + "\\")
         elif "text/markdown" in data:
-            delen.append(str(data["text/markdown"]).strip("\n"))
+            delen.append(_vervang_verwijzingen(str(data["text/markdown"]).strip("\n"), nr, bron))
         elif "text/html" in data and not asis:
             delen.append(_html_naar_markdown(str(data["text/html"])))
         elif "text/plain" in data:
@@ -805,9 +844,10 @@ def _typst_afbeeldingen(typ: str, figuren: dict[str, dict[str, Any]], figmap: st
 
 
 def _render_ingebouwd(kopie: Path, params: dict[str, Any], formaten: tuple[str, ...],
-                      bron: Path) -> dict[str, Path]:
+                      bron: Path, metadata: dict[str, Any] | None = None) -> dict[str, Path]:
     tekst, _ = _vouw_includes(kopie)
     meta, body = _splits_front_matter(tekst)
+    meta.update(metadata or {})
     cellen = _lees_cellen(body, bron)
     werk = kopie.parent
     _voer_uit(cellen, params, meta, werk=werk, cwd=werk, bron=bron)

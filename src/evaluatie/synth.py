@@ -10,14 +10,26 @@ Data-generating model, per interventie and continuous outcome ``y``::
     y_it = a_i + effect_t + e_it,    a_i ~ N(mu, sd_tussen²),  e_it ~ N(0, sd_binnen²)
 
 with ``effect_T0 = 0``: the true mean change from T0 to Tk is ``effect_Tk`` for
-every participant (no effect heterogeneity), so it is also the true change among
-completers when dropout ignores the outcome after baseline. Dropout depends on the
-SES group and on the *observed* T0 value of the interventie's primary outcome:
-missing at random (MAR) given the baseline data. Completers' change is then still
-unbiased for ``effect`` only through the absence of heterogeneity; a mixed model on
-all data is unbiased under MAR in general. Zorgkosten per quarter and domain are
+every participant (no effect heterogeneity). Dropout depends on the SES group and on
+the *observed* T0 value of the interventie's primary outcome: missing at random (MAR)
+given the baseline data. Because the observed baseline is signal plus measurement
+error, completers' mean change is biased by regression to the mean (small at the demo
+parameters); the mixed model on all data is unbiased under MAR. Zorgkosten per quarter and domain are
 zero with probability ``1 − p`` and lognormal otherwise; after the start the mean is
 multiplied by the domain's ``factor``. Everything true is written to ``waarheid.json``.
+
+Raw length and weight (option ``bmi_meting`` of :func:`genereer_regio`): by default the
+children's interventie delivers ``bmi_z`` only, as most JGZ exports do. With ``"ruw"``
+(instead of ``bmi_z``) or ``"beide"`` (next to it) it delivers ``lengte_cm`` and
+``gewicht_kg`` that are consistent with the true ``bmi_z`` under a growth reference. The
+package cannot ship those tables, so the caller names a directory with them
+(``groeireferentie_map``, the same one as ``afgeleide_maten.groeireferentie_map``). Length
+follows an illustrative Dutch median-height curve plus a personal offset (not a reference);
+BMI is the reference's LMS value at the child's ``bmi_z``, age and sex
+(``M(1 + L·S·z)^(1/L)``); weight = BMI × (length/100)². Both are rounded to 0.1, so a z-score
+recomputed from them differs from the delivered one by a few thousandths (the largest
+difference is in ``waarheid.json``). These draws use their own random stream: every other
+value, and the default output, is byte-identical to a run without the option.
 """
 
 from __future__ import annotations
@@ -307,7 +319,8 @@ def _genereer_interventie(spec: InterventieSpec, n: int, n_verg: int, rng: np.ra
         {"professional_id": p, "organisatie": org, "interventie": spec.code, "jaar": jaar,
          "werkplezier": int(np.clip(round(rng.normal(7.3 + 0.1 * (jaar - 2024), 0.9)), 0, 10))}
         for p, org in zip(prof_ids, rng.choice(["GGD Zuidrand", "Wijkteam Zuidrand",
-                                                "Huisartsenzorg Zuidrand"], spec.n_professionals))
+                                                "Huisartsenzorg Zuidrand"], spec.n_professionals),
+                          strict=True)
         for jaar in (2024, 2025, 2026)
     ])
 
@@ -339,8 +352,61 @@ def _genereer_interventie(spec: InterventieSpec, n: int, n_verg: int, rng: np.ra
             "ervaringen": ervaringen, "professionals": professionals}, waarheid
 
 
+#: Illustrative median length (cm) of Dutch children by age (years); not a growth reference.
+_LENGTE_MEDIAAN = {
+    "leeftijd": [0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 21],
+    "man": [52, 91, 105, 120, 133, 145, 156, 170, 180, 183, 184],
+    "vrouw": [51, 90, 104, 119, 132, 144, 157, 166, 169, 170, 171],
+}
+_LENGTE_SD = 6.5
+
+
+def _ruwe_maten(metingen: pd.DataFrame, deelnemers: pd.DataFrame, ref: Any,
+                rng: np.random.Generator, modus: str) -> tuple[pd.DataFrame, dict[str, Any]]:
+    """Length and weight consistent with ``bmi_z`` under ``ref`` (see the module docstring)."""
+    from evaluatie import groei
+
+    m = metingen.copy()
+    d = deelnemers.drop_duplicates("pseudo_id").set_index("pseudo_id")
+    ids = d.index[d.index.isin(m["pseudo_id"])]
+    offset = pd.Series(rng.normal(0.0, 1.0, len(ids)), index=ids)
+    # sex for the length curve and the LMS table; 'anders' gets one of the two at random
+    gekozen = pd.Series(rng.choice(["man", "vrouw"], len(ids)), index=ids)
+    geslacht = d.loc[ids, "geslacht"].where(d.loc[ids, "geslacht"].isin(["man", "vrouw"]), gekozen)
+    leeftijd = (m["pseudo_id"].map(d["leeftijd_start"])
+                + (m["meetdatum"] - m["pseudo_id"].map(d["startdatum"])).dt.days / 365.25)
+    sekse = m["pseudo_id"].map(geslacht)
+    mediaan = np.where(sekse == "man",
+                       np.interp(leeftijd, _LENGTE_MEDIAAN["leeftijd"], _LENGTE_MEDIAAN["man"]),
+                       np.interp(leeftijd, _LENGTE_MEDIAAN["leeftijd"], _LENGTE_MEDIAAN["vrouw"]))
+    lengte = np.round(mediaan + _LENGTE_SD * m["pseudo_id"].map(offset).to_numpy(), 1)
+    lms = groei.interpoleer_lms(ref, leeftijd.to_numpy(), sekse.to_numpy())
+    bmi = groei.lms_waarde(m["bmi_z"].to_numpy(float), lms["L"], lms["M"], lms["S"])
+    gewicht = np.round(bmi * (lengte / 100.0) ** 2, 1)
+    ok = np.isfinite(gewicht)
+    m["lengte_cm"] = np.where(ok, lengte, np.nan)
+    m["gewicht_kg"] = np.where(ok, gewicht, np.nan)
+    terug = groei.bmi_z(gewicht_kg=m["gewicht_kg"], lengte_cm=m["lengte_cm"],
+                        leeftijd_jaren=leeftijd, geslacht=sekse, referentie=ref)["bmi_z"]
+    verschil = float(np.nanmax(np.abs(terug.to_numpy() - m["bmi_z"].to_numpy(float))))
+    waarheid = {
+        "modus": modus,
+        "referentie": ref.label,
+        "bestanden_sha256": dict(ref.sha256),
+        "max_verschil_bmi_z_uit_lengte_gewicht": round(verschil, 4),
+        "toelichting": "lengte_cm en gewicht_kg geven onder deze referentie de ware bmi_z "
+                       "(op 0,1 afgerond); geslacht 'anders' kreeg een willekeurige tabel, "
+                       "maar heeft in de pijplijn geen z-score",
+    }
+    if modus == "ruw":
+        m = m.drop(columns="bmi_z")
+    return m, waarheid
+
+
 def genereer_regio(seed: int = 2026, schaal: float = 1.0,
-                   interventies: list[InterventieSpec] | None = None) -> Dataset:
+                   interventies: list[InterventieSpec] | None = None, *,
+                   bmi_meting: str = "bmi_z", groeireferentie_map: str | Path | None = None,
+                   groeireferentie: str = "nl1997") -> Dataset:
     """Generate the demo region.
 
     Parameters
@@ -351,17 +417,44 @@ def genereer_regio(seed: int = 2026, schaal: float = 1.0,
         Multiplies every cohort size (used for benchmarks, e.g. 10).
     interventies
         Specs to generate (default :func:`demo_interventies`).
+    bmi_meting
+        For interventies with outcome ``bmi_z``: ``"bmi_z"`` (default: the z-score only),
+        ``"ruw"`` (``lengte_cm`` and ``gewicht_kg`` instead of ``bmi_z``) or ``"beide"``.
+    groeireferentie_map, groeireferentie
+        Directory with the user's growth reference tables and which reference the true
+        ``bmi_z`` refers to; required unless ``bmi_meting="bmi_z"``.
+
+    Raises
+    ------
+    evaluatie.groei.ReferentieFout
+        ``bmi_meting`` asks for raw measures and the reference cannot be loaded.
     """
+    if bmi_meting not in ("bmi_z", "ruw", "beide"):
+        raise ValueError(f"bmi_meting moet bmi_z, ruw of beide zijn, niet {bmi_meting!r}")
+    ref = None
+    if bmi_meting != "bmi_z":
+        from evaluatie import groei
+
+        if groeireferentie_map is None:
+            raise groei.ontbrekende_referentiemap(
+                groeireferentie, f"De synthetische regio krijgt lengte en gewicht "
+                f"(bmi_meting: {bmi_meting})")
+        ref = groei.laad_referentie(groeireferentie, groeireferentie_map)
     specs = interventies if interventies is not None else demo_interventies()
     kinderen = np.random.SeedSequence(seed).spawn(len(specs))
     bezet: set[str] = set()
     delen: dict[str, list[pd.DataFrame]] = {}
     waarheid: dict[str, Any] = {"seed": seed, "schaal": schaal,
                                 "peildatum": PEILDATUM.strftime("%Y-%m-%d"), "interventies": {}}
-    for spec, kind in zip(specs, kinderen):
+    for spec, kind in zip(specs, kinderen, strict=True):
         rng = np.random.default_rng(kind)
         tabellen, w = _genereer_interventie(
             spec, max(2, round(spec.n * schaal)), round(spec.n_vergelijking * schaal), rng, bezet)
+        if ref is not None and "bmi_z" in spec.uitkomsten:
+            # own stream, spawned from this interventie's seed: nothing else changes
+            rng_groei = np.random.default_rng(kind.spawn(1)[0])
+            tabellen["metingen"], w["bmi_meting"] = _ruwe_maten(
+                tabellen["metingen"], tabellen["deelnemers"], ref, rng_groei, bmi_meting)
         waarheid["interventies"][spec.code] = w
         for k, v in tabellen.items():
             delen.setdefault(k, []).append(v)

@@ -21,7 +21,7 @@ import pandas as pd
 import statsmodels.api as sm
 from scipy import special, stats
 from statsmodels.duration.survfunc import SurvfuncRight
-from statsmodels.imputation.mice import MICE, MICEData
+from statsmodels.imputation.mice import MICEData
 from statsmodels.stats.proportion import proportion_confint
 from statsmodels.tools.sm_exceptions import (
     ConvergenceWarning,
@@ -39,6 +39,7 @@ __all__ = [
     "vergelijk_uitvallers",
     "uitvalmodel",
     "kaplan_meier_uitval",
+    "km_op_vaste_tijden",
     "gevoeligheidsanalyse",
     "conclusie_gevoeligheid",
 ]
@@ -137,9 +138,13 @@ def deelnemersstroom(
         - ``stap`` : str, stage code: ``aangemeld``, ``gestart``, ``gemeten_T0``, …,
           ``afgerond``.
         - ``label`` : str, readable Dutch stage label.
-        - ``soort`` : ``"stap"`` (the number that reached the stage) or ``"uitval"``
-          (lost between stage ``stap_nr - 1`` and this stage).
-        - ``reden_uitval`` : str, loss reason, empty for ``soort == "stap"``. The
+        - ``soort`` : ``"stap"`` (the number that reached the stage), ``"uitval_totaal"``
+          (everyone lost between stage ``stap_nr - 1`` and this stage; one row for
+          every stage after the first, 0 when nobody was lost) or ``"uitval"`` (those
+          lost for one reason). Each loss row carries its stage, so the rows of one
+          ``stap_nr`` form a group for secondary suppression:
+          ``n(vorige stap) = n(stap) + n(uitval_totaal) = n(stap) + sum(n(uitval))``.
+        - ``reden_uitval`` : str, loss reason, empty for the other two kinds. The
           ``reden_uitval`` codes of the data dictionary (a dropout without a reason
           counts as ``onbekend``), plus ``niet_gestart``, ``geen_meting`` (no
           measurement while still in care or after completing) and ``nog_actief``
@@ -153,8 +158,9 @@ def deelnemersstroom(
     flow at T1 (reason by status) and is not counted at T2; this keeps the flow
     additive, ``n(stap k-1) = n(stap k) + sum(uitval bij stap k)``, which
     :func:`controleer_stroom` checks. The last stage keeps those with status
-    ``afgerond``. Rows are ordered by stage, then by loss count (largest first) and
-    reason, so the result does not depend on the input row order.
+    ``afgerond``. Rows are ordered by stage (stage, total loss, reasons), then by loss
+    count (largest first) and reason, so the result does not depend on the input row
+    order.
     """
     _controleer_kolommen(deelnemers, ["pseudo_id", "startdatum", "status"], "deelnemers")
     _controleer_kolommen(metingen, ["pseudo_id", "meetmoment"], "metingen")
@@ -184,6 +190,8 @@ def deelnemersstroom(
             continue
         vorige = stappen[nr - 1][2]
         kwijt = d.loc[vorige[~vorige.isin(ids)]]
+        rijen.append(dict(stap_nr=nr, stap=stap, label=label, soort="uitval_totaal",
+                          reden_uitval="", n=len(kwijt)))
         redenen = kwijt.apply(_reden_bij_verlies, axis=1, stap=stap) if len(kwijt) else []
         telling = pd.Series(redenen, dtype="object").value_counts()
         volgorde = sorted(telling.items(), key=lambda kv: (-kv[1], kv[0]))
@@ -202,6 +210,7 @@ def controleer_stroom(stroom: pd.DataFrame, deelnemers: pd.DataFrame) -> None:
 
     Checks: the first stage holds every participant of ``deelnemers`` exactly once;
     for every later stage ``n(vorige stap) == n(stap) + sum(n uitval bij stap)``;
+    where ``uitval_totaal`` rows are present, each equals the sum of its reasons;
     counts are whole, non-negative numbers; stages do not grow; the first stage has
     no losses.
 
@@ -235,6 +244,11 @@ def controleer_stroom(stroom: pd.DataFrame, deelnemers: pd.DataFrame) -> None:
                              f"deelnemers, maar er zijn er {n_totaal}")
         if (verlies["stap_nr"] <= eerste["stap_nr"]).any():
             problemen.append("er is uitval vóór de eerste stap")
+    totaal = stroom[stroom["soort"] == "uitval_totaal"]
+    for t in totaal.itertuples(index=False):
+        som = int(verlies.loc[verlies["stap_nr"] == t.stap_nr, "n"].sum())
+        if int(t.n) != som:
+            problemen.append(f"uitval bij {t.stap}: totaal {int(t.n)} ≠ som van de redenen {som}")
     rijen = list(stap.itertuples(index=False))
     for vorige, huidige in zip(rijen, rijen[1:], strict=False):
         kwijt = int(verlies.loc[verlies["stap_nr"] == huidige.stap_nr, "n"].sum())
@@ -751,6 +765,98 @@ def kaplan_meier_uitval(deelnemers: pd.DataFrame, peildatum) -> pd.DataFrame:
                        "")), columns=kolommen)
 
 
+DAGEN_PER_MAAND = 365.25 / 12
+
+
+def km_op_vaste_tijden(km: pd.DataFrame, stap_maanden: float = 1, min_n: int = 10
+                       ) -> pd.DataFrame:
+    """The Kaplan–Meier table at fixed times, coarsened so that it can be released.
+
+    The table per distinct time (:func:`kaplan_meier_uitval`) tells, row by row, when
+    single participants dropped out or ended follow-up; nearly all of it would be
+    suppressed. This summary keeps the curve at fixed times (every ``stap_maanden``
+    months since the start) with cumulative counts.
+
+    Parameters
+    ----------
+    km : DataFrame
+        Output of :func:`kaplan_meier_uitval`.
+    stap_maanden : float
+        Spacing of the candidate times in months (1 month = 365.25 / 12 days).
+    min_n : int
+        Smallest count that may be released (``disclosure.min_n``).
+
+    Returns
+    -------
+    DataFrame
+        One row per retained time, starting at 0:
+
+        - ``tijd_maanden``, ``tijd_dagen`` : the time since start.
+        - ``n_risico`` : participants still in follow-up after this time (started,
+          neither dropped out nor censored by then).
+        - ``n_uitval_cum`` : dropouts up to and including this time.
+        - ``n_gecensureerd_cum`` : follow-up ended without dropout up to this time.
+        - ``overleving``, ``ci95_onder``, ``ci95_boven`` : the Kaplan–Meier estimate
+          (share not yet dropped out) and its 95% interval at this time, as in ``km``.
+        - ``status``, ``reden`` : one ``"niet_te_berekenen"`` row when ``km`` has no
+          estimate.
+
+    Notes
+    -----
+    ``n_risico + n_uitval_cum + n_gecensureerd_cum`` is the number who started, on
+    every row. Secondary suppression by merging intervals: walking through the
+    candidate times, a time is kept only when the dropouts and the censorings since
+    the previous kept time are each 0 or at least ``min_n``, so no small count can be
+    recovered by subtracting two rows; the table stops before ``n_risico`` falls below
+    ``min_n``. Times dropped this way are simply absent (the curve is drawn through
+    the kept times).
+    """
+    kolommen = ["tijd_maanden", "tijd_dagen", "n_risico", "n_uitval_cum", "n_gecensureerd_cum",
+                "overleving", "ci95_onder", "ci95_boven", "status", "reden"]
+    if stap_maanden <= 0:
+        raise ValueError("stap_maanden moet groter dan 0 zijn.")
+    if len(km) == 0 or km["overleving"].isna().all():
+        reden = km["reden"].iloc[0] if len(km) else "Geen gegevens."
+        return pd.DataFrame([dict(tijd_maanden=np.nan, tijd_dagen=np.nan, n_risico=np.nan,
+                                  n_uitval_cum=np.nan, n_gecensureerd_cum=np.nan,
+                                  overleving=np.nan, ci95_onder=np.nan, ci95_boven=np.nan,
+                                  status=NIET, reden=reden)], columns=kolommen)
+    km = km.sort_values("tijd_dagen")
+    tijd = km["tijd_dagen"].to_numpy(dtype=float)
+    n_totaal = int(km["n_risico"].iloc[0])
+    cum_e = np.cumsum(km["n_uitval"].to_numpy(dtype=int))
+    cum_c = np.cumsum(km["n_gecensureerd"].to_numpy(dtype=int))
+    rijen = []
+    vorige_e = vorige_c = 0
+    k = 0
+    while True:
+        t_dag = k * stap_maanden * DAGEN_PER_MAAND
+        if k > 0 and t_dag > tijd.max():
+            break
+        i = np.searchsorted(tijd, t_dag, side="right") - 1  # last row with tijd <= t
+        e, c = (int(cum_e[i]), int(cum_c[i])) if i >= 0 else (0, 0)
+        risico = n_totaal - e - c
+        if risico < min_n:
+            break
+        de, dc = e - vorige_e, c - vorige_c
+        if (de == 0 or de >= min_n) and (dc == 0 or dc >= min_n):
+            rij = km.iloc[i] if i >= 0 else None
+            rijen.append(dict(
+                tijd_maanden=k * stap_maanden, tijd_dagen=t_dag, n_risico=risico,
+                n_uitval_cum=e, n_gecensureerd_cum=c,
+                overleving=1.0 if rij is None else float(rij["overleving"]),
+                ci95_onder=1.0 if rij is None else float(rij["ci95_onder"]),
+                ci95_boven=1.0 if rij is None else float(rij["ci95_boven"]),
+                status=OK if rij is None else rij["status"],
+                reden="" if rij is None else rij["reden"]))
+            vorige_e, vorige_c = e, c
+        k += 1
+    uit = pd.DataFrame(rijen, columns=kolommen)
+    for kol in ("n_risico", "n_uitval_cum", "n_gecensureerd_cum"):
+        uit[kol] = uit[kol].astype("int64")
+    return uit
+
+
 # ----------------------------------------------------------------------------- 5. missing data
 
 
@@ -838,12 +944,16 @@ def gevoeligheidsanalyse(
       p). Validated against R ``lme4::lmer`` (estimate, SE, variance components).
     - meervoudige_imputatie: ``statsmodels.imputation.mice`` (``MICEData``: chained
       equations with predictive mean matching, each variable predicted from all
-      others; 10 burn-in cycles) on wide data (pre, post, covariates). The analysis
-      model on each completed data set is ``I(post − pre) ~ 1``, so the pooled
-      estimate is the mean change in the whole population, directly comparable with
-      the other two rows. Pooling: Rubin's rules with Barnard–Rubin degrees of
-      freedom, as R ``mice::pool`` (statsmodels' ``MICE.combine`` cannot pool a model
-      with a single parameter, so the pooling of the ``MICE`` results is written out).
+      others; 10 burn-in cycles, then 4 cycles between imputations, as statsmodels'
+      ``MICE`` with its default ``n_skip = 3``) on wide data (pre, post, covariates).
+      The design matrices of the imputation models are built in numpy rather than by
+      patsy (same models, same draws, about 20 times faster). The analysis model on
+      each completed data set is ``I(post − pre) ~ 1`` (OLS with an intercept only:
+      the mean change, SE = SD / sqrt(n), computed directly), so the pooled estimate
+      is the mean change in the whole population, directly comparable with the other
+      two rows. Pooling: Rubin's rules with Barnard–Rubin degrees of freedom, as R
+      ``mice::pool`` (statsmodels' ``MICE.combine`` cannot pool a model with a single
+      parameter).
       The random draws use a ``numpy.random.Generator`` seeded with ``seed`` that is
       passed to ``MICEData``; numpy's global random state is saved and restored
       around the imputation as well, so calling this function does not disturb other
@@ -926,8 +1036,11 @@ def _gemengd_model(breed: pd.DataFrame, covs: list[str]) -> dict:
     X = sm.add_constant(lang[["na", *covs]], has_constant="add")
     with warnings.catch_warnings(record=True) as gevangen:
         warnings.simplefilter("always")
-        fit = sm.MixedLM(lang["y"].to_numpy(), X, groups=lang["pseudo_id"].to_numpy()).fit(
-            reml=True)
+        try:
+            fit = sm.MixedLM(lang["y"].to_numpy(), X, groups=lang["pseudo_id"].to_numpy()).fit(
+                reml=True)
+        except (np.linalg.LinAlgError, ValueError):
+            return _niet(rij, "Het gemengde model is niet te schatten (te weinig gegevens).")
     niet_geconvergeerd = [w for w in gevangen if issubclass(w.category, ConvergenceWarning)
                           and "boundary" not in str(w.message)]
     if niet_geconvergeerd or not fit.converged or not np.isfinite(fit.bse["na"]):
@@ -960,7 +1073,42 @@ def _gls_se(X: np.ndarray, groepen: np.ndarray, var_intercept: float, var_residu
     return np.sqrt(np.diag(np.linalg.inv(informatie)))
 
 
-def _imputatie(breed: pd.DataFrame, m: int, seed: int) -> dict:
+class _MICEDataNumpy(MICEData):
+    """``MICEData`` with the default conditional models built in numpy instead of patsy.
+
+    statsmodels' default imputation model for a variable is OLS on an intercept and all
+    other columns (formula ``x ~ a + b + ...``), and it rebuilds that design matrix with
+    patsy twice per update (fit and prediction): at the sizes here that formula overhead
+    is over 90% of the run time. This subclass builds the same matrix, ``[1, other
+    columns in data order]``, directly; the fitted models, random draws and imputations
+    are identical (``tests/test_uitval.py`` checks this against plain ``MICEData``).
+    Only valid without ``set_imputer`` formulas or ``predict_kwds``, which this module
+    never uses.
+    """
+
+    def _ontwerp(self, naam: str) -> tuple[np.ndarray, np.ndarray]:
+        anderen = [c for c in self.data.columns if c != naam]
+        x = np.column_stack([np.ones(len(self.data)), self.data[anderen].to_numpy(float)])
+        return self.data[naam].to_numpy(float), x
+
+    def get_split_data(self, vname):  # noqa: D102 (statsmodels' signature and docs)
+        y, x = self._ontwerp(vname)
+        ixo, ixm = self.ix_obs[vname], self.ix_miss[vname]
+        return y[ixo], x[ixo], x[ixm], {}, {}
+
+    def get_fitting_data(self, vname):  # noqa: D102
+        y, x = self._ontwerp(vname)
+        ix = self.ix_obs[vname]
+        return y[ix], x[ix], {}, {}
+
+
+#: MICE cycles before the first imputation (burn-in) and between two imputations;
+#: as statsmodels' ``MICE.fit`` defaults (``n_burnin=10``, ``n_skip=3``: 3 + 1 cycles).
+MICE_BURNIN = 10
+MICE_CYCLI_TUSSEN = 4
+
+
+def _imputatie(breed: pd.DataFrame, m: int, seed: int, micedata: type = _MICEDataNumpy) -> dict:
     data = breed.reset_index(drop=True)
     data.columns = [str(c) for c in data.columns]
     n_compleet = int(data.dropna().shape[0])
@@ -974,23 +1122,33 @@ def _imputatie(breed: pd.DataFrame, m: int, seed: int) -> dict:
     data = data.loc[:, data.notna().any()]  # a covariate that is always missing cannot help
     # numpy's legacy global state: saved, seeded for statsmodels < 0.15, restored
     globaal = np.random.get_state()  # noqa: NPY002
+    schattingen, binnen = [], []
     try:
         np.random.seed(seed % 2**32)  # noqa: NPY002
         with warnings.catch_warnings(record=True) as gevangen:
             warnings.simplefilter("always")
             if "rng" in inspect.signature(MICEData).parameters:  # statsmodels >= 0.15
-                imp = MICEData(data, rng=np.random.default_rng(seed))
+                imp = micedata(data, rng=np.random.default_rng(seed))
             else:  # older statsmodels draws from numpy's global state, seeded above
-                imp = MICEData(data)
-            mice = MICE("I(post - pre) ~ 1", sm.OLS, imp)
-            imp.update_all(10)
-            fits = [mice.next_sample() for _ in range(m)]
+                imp = micedata(data)
+            try:
+                # as statsmodels' MICE(...).next_sample(), with the analysis model
+                # OLS(post − pre ~ 1) written out: its estimate is the mean change and
+                # its SE the SD of the change over sqrt(n)
+                imp.update_all(MICE_BURNIN)
+                for _ in range(m):
+                    imp.update_all(MICE_CYCLI_TUSSEN)
+                    verschil = (imp.data["post"] - imp.data["pre"]).to_numpy(float)
+                    schattingen.append(verschil.mean())
+                    binnen.append(verschil.var(ddof=1) / len(verschil))
+            except (np.linalg.LinAlgError, ValueError):  # tiny or degenerate data
+                return _niet(rij, "Het imputatiemodel is niet te schatten (te weinig of te "
+                                  "weinig verschillende gegevens).")
     finally:
         np.random.set_state(globaal)  # noqa: NPY002
     if any(issubclass(w.category, ConvergenceWarning) for w in gevangen):
         return _niet(rij, "Het imputatiemodel convergeert niet.")
-    schattingen = np.array([f.params.iloc[0] for f in fits])
-    binnen = np.array([f.bse.iloc[0] ** 2 for f in fits])
+    schattingen, binnen = np.array(schattingen), np.array(binnen)
     q, w, b = schattingen.mean(), binnen.mean(), schattingen.var(ddof=1)
     t = w + (1 + 1 / m) * b
     df = _barnard_rubin(m, b, t, dfcom=len(imp.data) - 1)
@@ -1025,13 +1183,15 @@ def _oordeel(rij: pd.Series) -> str:
     return "verandert niet significant"
 
 
-def conclusie_gevoeligheid(tabel: pd.DataFrame) -> str:
+def conclusie_gevoeligheid(tabel: pd.DataFrame, uitkomst_titel: str | None = None) -> str:
     """A Dutch sentence: does the conclusion depend on how missing data are handled?
 
     Parameters
     ----------
     tabel : DataFrame
         Output of :func:`gevoeligheidsanalyse`.
+    uitkomst_titel : str, optional
+        Readable name of the outcome for the sentence (default: the column name).
 
     Returns
     -------
@@ -1044,9 +1204,11 @@ def conclusie_gevoeligheid(tabel: pd.DataFrame) -> str:
     ok = tabel[tabel["status"] == OK]
     niet = tabel[tabel["status"] != OK]
     if len(ok) == 0:
-        return "Geen van de analyses kon worden uitgevoerd, dus er is geen conclusie."
+        redenen = sorted({str(r).rstrip(".") for r in niet["reden"] if str(r).strip()})
+        return ("Geen van de analyses kon worden uitgevoerd, dus er is geen conclusie"
+                + (f" ({'; '.join(redenen)})." if redenen else "."))
     eerste = ok.iloc[0]
-    onderwerp = f"{eerste['uitkomst']} ({eerste['post']} − {eerste['pre']})"
+    onderwerp = f"{uitkomst_titel or eerste['uitkomst']} ({eerste['post']} − {eerste['pre']})"
     oordelen = {r.methode: _oordeel(pd.Series(r._asdict())) for r in ok.itertuples()}
     cijfers = "; ".join(
         f"{_METHODE_TEKST.get(r.methode, r.methode)}: {_getal(r.schatting)} "

@@ -17,7 +17,8 @@ from typing import Any
 import yaml
 
 #: Tables in the order they are read and documented.
-TABELVOLGORDE = ("deelnemers", "metingen", "zorgkosten", "ervaringen", "professionals", "wijken")
+TABELVOLGORDE = ("deelnemers", "metingen", "zorgkosten", "ervaringen", "professionals", "wijken",
+                 "pg_items")
 
 
 def woordenboek_map() -> Path:

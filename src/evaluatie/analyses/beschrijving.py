@@ -16,5 +16,5 @@ TABELLEN = {
 
 def analyseer(ctx: Context) -> dict[str, pd.DataFrame]:
     m = ctx.metingen
-    uitkomsten = beschrijving.uitkomsten_voor(m, ctx.spec.get("uitkomsten"))
+    uitkomsten = beschrijving.uitkomsten_voor(m, ctx.spec.get("uitkomsten"), ctx.spec["doelgroep"])
     return {"beschrijving": beschrijving.beschrijf(m, uitkomsten, ctx.meetmomenten)}

@@ -3,6 +3,9 @@
 --    met de Nederlandse titels die Quarto bij lang: nl gebruikt.
 -- 2. Kolommen van tabellen die alleen getallen bevatten en geen expliciete uitlijning
 --    hebben, worden rechts uitgelijnd.
+-- 3. Kolombreedtes van pipetabellen volgen de inhoud (browser en Typst kiezen ze), niet
+--    het aantal streepjes in de scheidingsregel: anders krijgt elke kolom van een tabel met
+--    een lange regel dezelfde breedte en loopt een naam over vijf regels naast een lege kolom.
 
 local callout_titels = {
   note = "Opmerking",
@@ -93,5 +96,17 @@ function Table(tbl)
       end
     end
   end
+  for k = 1, ncol do
+    tbl.colspecs[k] = { tbl.colspecs[k][1], "ColWidthDefault" }
+  end
   return tbl
+end
+
+-- 4. <br> in een tabelcel (een pipetabel kent geen regeleinde) wordt een echt regeleinde,
+--    ook in de PDF (Typst negeert ruwe HTML).
+function RawInline(el)
+  if el.format == "html" and el.text:match("^<br%s*/?>$") then
+    return pandoc.LineBreak()
+  end
+  return nil
 end
