@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from evaluatie import afleiden, synth
+from evaluatie import afleiden, disclosure, synth
 from evaluatie import config as cfg
 from evaluatie.analyses import Context, voer_uit
 from evaluatie.analyses import uitval as au
@@ -159,6 +159,122 @@ def test_vergelijkingsgroep_telt_niet_mee(regio, tmp_path):
     assert s.loc[s["stap"] == "aangemeld", "n"].iloc[0] == len(_deelnemers(regio, "gezinsregie"))
     opzet = pd.read_csv(paden["opzet"]).iloc[0]
     assert opzet["primaire_uitkomst"] == "pg_totaal"
+
+
+# ----------------------------------------------------------------------------- disclosure
+
+
+def _terug_te_rekenen(map_: Path, min_n: int) -> list[str]:
+    """Hidden counts of Table 1 and the rates that follow from released totals.
+
+    The checker (disclosure.controleer_map) knows the flow's sums; these are the other
+    ones: per (kenmerk, groep) the levels and ``onbekend`` add up to the group size
+    (the ``n`` row); per count column the cohorts add up to the total; and uitvallers
+    + afronders of a level add up to ``n_niveau`` of the dropout model when that counts
+    the same people. A problem is a group whose hidden cells add up to 1 … min_n − 1.
+    """
+    t1 = pd.read_csv(map_ / "tabel1.csv")
+    perc = pd.read_csv(map_ / "percentages.csv")
+    model = pd.read_csv(map_ / "uitvalmodel.csv")
+    groot = t1[t1["kenmerk"] == "n"].set_index("groep")["n"]
+    groepen = [(f"tabel1 {k} {g}", groot.get(g), x["n"])
+               for (k, g), x in t1[t1["kenmerk"] != "n"].groupby(["kenmerk", "groep"])]
+    for r in model.dropna(subset=["n_niveau"]).itertuples():
+        x = t1.loc[(t1["kenmerk"] == r.predictor) & (t1["niveau"] == r.niveau), "n"]
+        if x.notna().all() and x.sum() != r.n_niveau:
+            continue  # other people than Table 1: no relation
+        groepen.append((f"n_niveau {r.predictor} {r.niveau}", r.n_niveau, x))
+    totaal = perc[perc["indeling"] == "totaal"].iloc[0]
+    for indeling, x in perc[perc["indeling"] != "totaal"].groupby("indeling"):
+        groepen += [(f"percentages {indeling} {k}", totaal[k], x[k])
+                    for k in ("n_gestart", "n_uitgevallen")]
+    fouten = []
+    for naam, som, leden in groepen:
+        if pd.isna(som) or leden.notna().all():
+            continue
+        if 1 <= som - leden.sum() < min_n:
+            fouten.append(f"{naam}: verborgen cellen samen {som - leden.sum():g}")
+    return fouten
+
+
+@pytest.mark.parametrize("seed,schaal", [(1, 0.03), (5, 0.06), (7, 0.1)])
+def test_kleine_regio_doorstaat_de_onthullingscontrole(seed, schaal, tmp_path):
+    """Tiny regions: many small cells, so secondary suppression is needed everywhere."""
+    config = _config()
+    data = _schrijf(synth.genereer_regio(seed=seed, schaal=schaal), tmp_path / "data", config)
+    for code in config["interventies"]:
+        voer_uit("uitval", config, code, data, tmp_path / "res" / code / "uitval")
+        assert _terug_te_rekenen(tmp_path / "res" / code / "uitval", 10) == [], code
+    assert disclosure.controleer_map(tmp_path / "res", 10) == []
+    # the flow keeps its step numbers, also in suppressed rows
+    for code in config["interventies"]:
+        s = pd.read_csv(tmp_path / "res" / code / "uitval" / "stroom.csv")
+        assert s["stap_nr"].notna().all() and set(s["onderdrukking"].fillna("")) <= {
+            "", "primair", "secundair"}
+
+
+def test_regio_doorstaat_de_onthullingscontrole(regio, tmp_path):
+    config = _config()
+    for code in ("czv-kind", "gezinsregie"):
+        voer_uit("uitval", config, code, regio, tmp_path / code / "uitval")
+        assert _terug_te_rekenen(tmp_path / code / "uitval", 10) == [], code
+    disclosure.eis_schoon(tmp_path, 10)
+
+
+def test_stroom_secundair_onderdrukt():
+    """48 aangemeld, 46 gestart: the 2 who never started must not follow from the rest."""
+    d = pd.DataFrame({"pseudo_id": [f"p{i}" for i in range(48)],
+                      "startdatum": [None, None] + ["2024-01-01"] * 46,
+                      "status": ["aangemeld"] * 2 + ["afgerond"] * 46})
+    m = pd.DataFrame({"pseudo_id": d["pseudo_id"][2:], "meetmoment": "T0"})
+    stroom = au.u.deelnemersstroom(d, m, ["T0"])
+    alleen_primair = disclosure.onderdruk(stroom, 10)
+    assert disclosure.controleer_tabel(alleen_primair, 10, "stroom")  # the leak
+    veilig = disclosure.onderdruk(au.stroom_onderdrukt(stroom, 10), 10)  # as the runner does
+    assert disclosure.controleer_tabel(veilig, 10, "stroom") == []
+    assert veilig["stap_nr"].notna().all()
+    gestart = veilig[(veilig["stap"] == "gestart") & (veilig["soort"] == "stap")].iloc[0]
+    assert pd.isna(gestart["n"]) and gestart["onderdrukking"] == "secundair"
+    assert veilig.loc[veilig["stap"] == "aangemeld", "n"].item() == 48
+
+
+def test_tabel1_secundair_onderdrukt():
+    """A hidden 'onbekend' count: a continuous row loses only its n, a categorical level
+    (its percentage gives the count away) the whole row."""
+    rij = dict(label="x", toets="", status="ok", reden="", percentage=np.nan, gemiddelde=np.nan,
+               sd=np.nan, mediaan=np.nan, q1=np.nan, q3=np.nan, smd=0.1, p=0.5)
+    t1 = pd.DataFrame([
+        rij | dict(kenmerk="n", type="aantal", niveau="", groep="afronders", n=50, n_noemer=50),
+        rij | dict(kenmerk="bmi", type="continu", niveau="", groep="afronders", n=47, n_noemer=50,
+                   gemiddelde=27.5, sd=3.0),
+        rij | dict(kenmerk="bmi", type="continu", niveau="onbekend", groep="afronders", n=3,
+                   n_noemer=50),
+        rij | dict(kenmerk="ses", type="categorisch", niveau="laag", groep="afronders", n=20,
+                   n_noemer=50, percentage=40.0),
+        rij | dict(kenmerk="ses", type="categorisch", niveau="hoog", groep="afronders", n=26,
+                   n_noemer=50, percentage=52.0),
+        rij | dict(kenmerk="ses", type="categorisch", niveau="onbekend", groep="afronders", n=4,
+                   n_noemer=50, percentage=8.0),
+    ])
+    uit = disclosure.onderdruk(au.tabel1_onderdrukt(t1, 10), 10).set_index(["kenmerk", "niveau"])
+    bmi = uit.loc[("bmi", "")]
+    assert pd.isna(bmi["n"]) and bmi["gemiddelde"] == 27.5 and bmi["n_noemer"] == 50
+    assert not bmi["onderdrukt"] and bmi["onderdrukking"] == "secundair"
+    laag = uit.loc[("ses", "laag")]
+    assert laag["onderdrukt"] and pd.isna(laag["n"]) and pd.isna(laag["percentage"])
+    assert uit.loc[("ses", "hoog"), "n"] == 26
+    assert disclosure.controleer_tabel(uit.reset_index(), 10, "tabel1") == []
+
+
+def test_percentages_secundair_onderdrukt():
+    perc = pd.DataFrame(dict(
+        indeling=["totaal", "jaar", "jaar", "jaar"], periode=["totaal", "2023", "2024", "2025"],
+        n_gestart=[100, 40, 35, 25], n_uitgevallen=[30, 12, 15, 3], percentage=[30.0, 30, 43, 12],
+        ci95_onder=0.0, ci95_boven=1.0, status="ok", reden=""))
+    uit = disclosure.onderdruk(au.percentages_onderdrukt(perc, 10), 10).set_index("periode")
+    assert list(uit["onderdrukking"]) == ["", "", "secundair", "primair"]
+    assert uit.loc["2024", ["n_gestart", "n_uitgevallen", "percentage"]].isna().all()
+    assert uit.loc["totaal", "n_uitgevallen"] == 30 and uit.loc["2023", "n_uitgevallen"] == 12
 
 
 # ----------------------------------------------------------------------------- primary outcome

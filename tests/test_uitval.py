@@ -520,3 +520,20 @@ def test_stroomfiguur_na_onderdrukking_toont_kleiner_dan(deelnemers, metingen):
 
 def test_conclusie_met_titel(gevoeligheid):
     assert u.conclusie_gevoeligheid(gevoeligheid, "BMI z-score").count("BMI z-score (T1 − T0)") == 1
+
+
+def test_micedata_zonder_patsy_imputeert_identiek(deelnemers, metingen):
+    """The numpy design matrices give the same models, draws and imputations as patsy's."""
+    from statsmodels.imputation.mice import MICEData
+
+    breed = pd.DataFrame({
+        "pre": metingen[metingen["meetmoment"] == "T0"].set_index("pseudo_id")["bmi_z"],
+        "post": metingen[metingen["meetmoment"] == "T1"].set_index("pseudo_id")["bmi_z"],
+    }).join(deelnemers.set_index("pseudo_id")[["ses_score", "leeftijd_start"]], how="right")
+    breed = breed.reset_index(drop=True).astype("float64")
+    assert breed[["pre", "post"]].isna().any().all()  # something to impute
+    gewoon = MICEData(breed, rng=np.random.default_rng(7))
+    snel = u._MICEDataNumpy(breed, rng=np.random.default_rng(7))
+    gewoon.update_all(2)
+    snel.update_all(2)
+    pd.testing.assert_frame_equal(snel.data, gewoon.data, rtol=1e-12, atol=1e-12)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -23,9 +24,13 @@ def _synth(args: argparse.Namespace) -> None:
 def _validate(args: argparse.Namespace) -> None:
     from evaluatie import analyses, config, validatie
 
-    c = config.laad(Path(args.config))
-    basis = Path(args.config).resolve().parent if args.relatief_aan_config else None
-    res = validatie.lees_en_valideer(c["data"], config.codes(c), basis=basis,
+    pad = Path(args.config).resolve()
+    if args.relatief_aan_config:
+        # every relative path in the config (data.map, extension modules) is then
+        # relative to the config's folder, as when `evaluatie run` runs the project
+        os.chdir(pad.parent)
+    c = config.laad(pad)
+    res = validatie.lees_en_valideer(c["data"], config.codes(c),
                                      extra_velden=analyses.extra_velden(c))
     print("De invoer voldoet aan het datawoordenboek.\n")
     print(f"{'tabel':<14} {'bestand':<24} {'formaat':<8} {'rijen':>8} {'lege cellen':>12}")
@@ -43,6 +48,17 @@ def _woordenboek(args: argparse.Namespace) -> None:
     from evaluatie import woordenboek
 
     tekst = woordenboek.markdown()
+    if args.uit:
+        Path(args.uit).write_text(tekst, encoding="utf-8")
+        print(f"geschreven: {args.uit}")
+    else:
+        sys.stdout.write(tekst)
+
+
+def _resultaten(args: argparse.Namespace) -> None:
+    from evaluatie import analyses
+
+    tekst = analyses.documentatie()
     if args.uit:
         Path(args.uit).write_text(tekst, encoding="utf-8")
         print(f"geschreven: {args.uit}")
@@ -103,12 +119,17 @@ def main(argv: list[str] | None = None) -> int:
     v = sub.add_parser("validate", help="controleer de data van een regio, zonder analyse")
     v.add_argument("config", help="configuratiebestand (YAML)")
     v.add_argument("--relatief-aan-config", action="store_true",
-                   help="data.map is relatief aan de map van het configuratiebestand")
+                   help="relatieve paden in de configuratie zijn relatief aan de map van het "
+                        "configuratiebestand (zoals bij `evaluatie run`)")
     v.set_defaults(func=_validate)
 
     w = sub.add_parser("woordenboek", help="schrijf de documentatie van het datawoordenboek")
     w.add_argument("--uit", help="Markdown-bestand (standaard: stdout)")
     w.set_defaults(func=_woordenboek)
+
+    d = sub.add_parser("resultaten", help="schrijf de documentatie van de resultaattabellen")
+    d.add_argument("--uit", help="Markdown-bestand (standaard: stdout)")
+    d.set_defaults(func=_resultaten)
 
     r = sub.add_parser("render", help="render een .qmd-rapport (quarto of ingebouwd)")
     r.add_argument("qmd")

@@ -6,9 +6,8 @@ van :func:`evaluatie.kosten.kosten_per_kwartaal` of :func:`evaluatie.kosten.kost
 
 from __future__ import annotations
 
-# No matplotlib.use("Agg") here: it would switch a Jupyter kernel away from the inline backend
-# and figures in rendered reports would disappear. Headless, matplotlib falls back to Agg itself.
-import matplotlib.pyplot as plt
+# Figures are plain matplotlib.figure.Figure objects (no pyplot, no global state, no
+# matplotlib.use): a Jupyter kernel neither shows them twice nor loses its inline backend.
 import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
@@ -72,7 +71,8 @@ def figuur_parallelle_trends(
         aantal deelnemers per groep (kleinste n over de kwartalen).
     """
     _controleer(trendtabel, {groep_kolom, "kwartaal", "n", "gemiddeld_eur"}, "trendtabel")
-    fig, ax = plt.subplots(figsize=(7.5, 4.5), layout="constrained")
+    fig = Figure(figsize=(7.5, 4.5), layout="constrained")
+    ax = fig.subplots()
     for groep, sub in trendtabel.groupby(groep_kolom, sort=True):
         sub = sub.sort_values("kwartaal")
         x = sub["kwartaal"].to_numpy(float)
@@ -124,7 +124,8 @@ def figuur_kostenverloop(
     tabel = kostentabel if met_totaal else kostentabel[kostentabel["kostendomein"] != "totaal"]
     x = np.arange(len(tabel))
     breedte = 0.4
-    fig, ax = plt.subplots(figsize=(max(6.0, 0.9 * len(tabel) + 2), 4.5), layout="constrained")
+    fig = Figure(figsize=(max(6.0, 0.9 * len(tabel) + 2), 4.5), layout="constrained")
+    ax = fig.subplots()
     ax.bar(x - breedte / 2, tabel["gemiddeld_voor"], breedte, label="voor de start")
     ax.bar(x + breedte / 2, tabel["gemiddeld_na"], breedte, label="na de start")
     een_n = tabel["n_deelnemers"].nunique() == 1

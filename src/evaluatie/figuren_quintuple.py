@@ -6,9 +6,8 @@ functie krijgt nooit gegevens van individuele deelnemers.
 
 from __future__ import annotations
 
-# No matplotlib.use("Agg") here: it would switch a Jupyter kernel away from the inline backend
-# and figures in rendered reports would disappear. Headless, matplotlib falls back to Agg itself.
-import matplotlib.pyplot as plt
+# Figures are plain matplotlib.figure.Figure objects (no pyplot, no global state, no
+# matplotlib.use): a Jupyter kernel neither shows them twice nor loses its inline backend.
 import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
@@ -86,7 +85,8 @@ def figuur_vijf_doelen(indicatoren: pd.DataFrame, doelen: dict[int, str] | None 
     namen = dict(doelen or {})
     for _, r in indicatoren.drop_duplicates("doel_nr").iterrows():
         namen.setdefault(int(r["doel_nr"]), str(r["doel"]))
-    fig, assen = plt.subplots(5, 1, figsize=(7.5, 6.8), layout="constrained")
+    fig = Figure(figsize=(7.5, 6.8), layout="constrained")
+    assen = fig.subplots(5, 1)
     for ax, (_, r) in zip(assen, kern.iterrows(), strict=True):
         doel = int(r["doel_nr"])
         ax.set_title(f"{doel}. {namen.get(doel, '')}", loc="left", fontsize=9.5)

@@ -8,15 +8,13 @@ threshold is given and the row was suppressed for being small, else as "onderdru
 
 from __future__ import annotations
 
-import matplotlib
-
-matplotlib.use("Agg")
-
-import numpy as np  # noqa: E402
-import pandas as pd  # noqa: E402
-from matplotlib.figure import Figure  # noqa: E402
-from matplotlib.patches import FancyBboxPatch  # noqa: E402
-from matplotlib.ticker import PercentFormatter  # noqa: E402
+# Figures are built on matplotlib.figure.Figure directly (no pyplot, no matplotlib.use),
+# so importing this module never switches the backend of a report kernel.
+import numpy as np
+import pandas as pd
+from matplotlib.figure import Figure
+from matplotlib.patches import FancyBboxPatch
+from matplotlib.ticker import PercentFormatter
 
 __all__ = ["figuur_deelnemersstroom", "figuur_kaplan_meier", "figuur_uitvalcurve",
            "REDEN_LABELS"]

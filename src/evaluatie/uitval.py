@@ -1087,9 +1087,10 @@ class _MICEDataNumpy(MICEData):
     """
 
     def _ontwerp(self, naam: str) -> tuple[np.ndarray, np.ndarray]:
-        anderen = [c for c in self.data.columns if c != naam]
-        x = np.column_stack([np.ones(len(self.data)), self.data[anderen].to_numpy(float)])
-        return self.data[naam].to_numpy(float), x
+        alles = self.data.to_numpy(float)
+        j = self.data.columns.get_loc(naam)
+        x = np.column_stack([np.ones(len(alles)), np.delete(alles, j, axis=1)])
+        return alles[:, j], x
 
     def get_split_data(self, vname):  # noqa: D102 (statsmodels' signature and docs)
         y, x = self._ontwerp(vname)
@@ -1120,6 +1121,7 @@ def _imputatie(breed: pd.DataFrame, m: int, seed: int, micedata: type = _MICEDat
     if data[["pre", "post"]].notna().all(axis=1).sum() < 2 or data["post"].notna().sum() < 2:
         return _niet(rij, "Te weinig waargenomen waarden om te imputeren.")
     data = data.loc[:, data.notna().any()]  # a covariate that is always missing cannot help
+    data = data.astype("float64")  # plain numpy columns (not Arrow): fast to read per update
     # numpy's legacy global state: saved, seeded for statsmodels < 0.15, restored
     globaal = np.random.get_state()  # noqa: NPY002
     schattingen, binnen = [], []

@@ -6,6 +6,9 @@ rule analyse:
                            for a in analyses.vereist(w.analyse, config)],
         module=lambda w: [s["module"] for n, s in config.get("extra_analyses", {}).items()
                           if n == w.analyse and s["module"].endswith(".py")],
+        prijsindex=lambda w: [config["kosten"]["prijsindex"]["bestand"]]
+        if w.analyse in ("kosten", "quintuple") and (config.get("kosten") or {}).get("prijsindex")
+        else [],
     output:
         directory(f"{RES}/{{interventie}}/publiceerbaar/{{analyse}}"),
     params:

@@ -51,13 +51,19 @@ TITEL = "Deelnemers en uitval"
 TABELLEN = {
     "stroom": "Deelnemersstroom (TREND/CONSORT): per stap het aantal deelnemers (soort 'stap'), "
               "het totale verlies sinds de vorige stap ('uitval_totaal') en het verlies per reden "
-              "('uitval'); zie evaluatie.uitval.deelnemersstroom.",
+              "('uitval'); zie evaluatie.uitval.deelnemersstroom. Met secundaire onderdrukking "
+              "(kolom onderdrukking: primair/secundair), zodat geen verborgen aantal uit de sommen "
+              "per stap volgt.",
     "percentages": "Uitvalpercentage onder gestarte deelnemers met Wilson-95%-BI, totaal en per "
                    "startcohort (indeling, periode, n_gestart, n_uitgevallen, percentage, "
-                   "ci95_onder, ci95_boven).",
+                   "ci95_onder, ci95_boven); cohorten die samen het totaal geven zijn secundair "
+                   "onderdrukt waar nodig (kolom onderdrukking).",
     "tabel1": "Uitvallers versus afronders bij de start: per kenmerk, niveau en groep n, "
-              "percentage of gemiddelde (SD) en mediaan (Q1, Q3), SMD en p-waarde; ontbrekende "
-              "waarden als niveau 'onbekend' (zie evaluatie.uitval.vergelijk_uitvallers).",
+              "percentage van de groep (n_noemer = groepsgrootte, onbekend meegeteld) of "
+              "gemiddelde (SD) en mediaan (Q1, Q3), SMD en p-waarde; ontbrekende waarden als niveau "
+              "'onbekend' (zie evaluatie.uitval.vergelijk_uitvallers). Secundair onderdrukt per "
+              "kenmerk en groep (kolom onderdrukking); bij een continu kenmerk verdwijnt dan alleen "
+              "n, het gemiddelde blijft (onderdrukt = False).",
     "uitvalmodel": "Logistische regressie van uitval op kenmerken bij de start: odds ratio's met "
                    "Wald-95%-BI; continue voorspellers per SD (zie evaluatie.uitval.uitvalmodel).",
     "km": "Kaplan-Meier: aandeel nog niet uitgevallen op vaste tijdstippen sinds start, met "
@@ -271,31 +277,38 @@ def stroom_onderdrukt(stroom: pd.DataFrame, min_n: int) -> pd.DataFrame:
 
 
 def percentages_onderdrukt(perc: pd.DataFrame, min_n: int) -> pd.DataFrame:
-    """Dropout rates with primary and secondary suppression.
+    """Dropout rates with primary and secondary suppression, row by row.
 
     The cohort rows of one ``indeling`` add up to the ``totaal`` row, in both
-    ``n_gestart`` and ``n_uitgevallen``; a row is released or hidden as a whole (its
-    percentage gives one count from the other). Done on a long copy with one cell per
-    (row, count column): an additive group per count column (cohorts and total) and one
-    per row (so that hiding one count of a row hides the other).
+    ``n_gestart`` and ``n_uitgevallen``. A row is released or hidden as a whole (its
+    percentage gives one count from the other), so the rule of
+    :func:`evaluatie.disclosure.onderdruk_met_totalen` is applied to rows: in each count
+    column, the hidden rows of a group are never exactly one and add up to at least
+    ``min_n``; otherwise the row with the smallest non-zero count in that column is
+    hidden too, until nothing changes.
     """
     p = perc.reset_index(drop=True)
-    kolommen = ["n_gestart", "n_uitgevallen"]
-    lang = pd.DataFrame([dict(rij=i, kolom=k, n=p.at[i, k]) for i in p.index for k in kolommen])
-    cel = {(r.rij, r.kolom): i for i, r in lang.iterrows()}
+    w = p[["n_gestart", "n_uitgevallen"]].to_numpy(float)
+    primair = ((w >= 1) & (w < min_n)).any(axis=1)
+    verborgen = primair.copy()
     totaal = list(p.index[p["indeling"] == "totaal"])
-    groepen = [[cel[(i, k)] for k in kolommen] for i in p.index]
-    for indeling in p["indeling"].unique():
-        if indeling == "totaal":
-            continue
-        cohorten = list(p.index[p["indeling"] == indeling])
-        groepen += [[cel[(i, k)] for i in [*cohorten, *totaal]] for k in kolommen]
-    lang = disclosure.onderdruk_met_totalen(lang, min_n, groepen=groepen,
-                                            sleutelkolommen=["rij", "kolom"])
-    soort = lang.groupby("rij")["onderdrukking"].agg(
-        lambda x: "primair" if (x == "primair").any() else ("secundair" if (x == "secundair").any() else ""))
-    return _verberg_rijen(p, soort.reindex(p.index).fillna("").to_numpy(),
-                          ["indeling", "periode", "status", "reden"])
+    groepen = [[*p.index[p["indeling"] == ind], *totaal] for ind in p["indeling"].unique()
+               if ind != "totaal"]
+    veranderd = True
+    while veranderd:
+        veranderd = False
+        for g in groepen:
+            for j in range(w.shape[1]):
+                weg = [i for i in g if verborgen[i]]
+                if not weg or (len(weg) >= 2 and w[weg, j].sum() >= min_n):
+                    continue
+                kandidaten = sorted((i for i in g if not verborgen[i] and w[i, j] > 0),
+                                    key=lambda i, j=j: (w[i, j], i))
+                if kandidaten:
+                    verborgen[kandidaten[0]] = True
+                    veranderd = True
+    soort = np.where(primair, "primair", np.where(verborgen, "secundair", ""))
+    return _verberg_rijen(p, soort, ["indeling", "periode", "status", "reden"])
 
 
 def _verberg_rijen(df: pd.DataFrame, onderdrukking: np.ndarray, sleutels: list[str]) -> pd.DataFrame:

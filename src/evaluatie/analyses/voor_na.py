@@ -123,6 +123,8 @@ def uitkomst_instellingen(ctx: Context, uitkomsten: list[str], inst: dict[str, A
     """Per uitkomst: richting, primair en drempels (woordenboek, overschreven door config)."""
     alle = {**woordenboek.uitkomsten(), "pg_totaal": PG_TOTAAL}
     primair_cfg = inst["primair"].get(ctx.interventie)
+    if primair_cfg is None and ctx.spec.get("primaire_uitkomst"):
+        primair_cfg = [ctx.spec["primaire_uitkomst"]]  # interventies.<code>.primaire_uitkomst
     uit: dict[str, dict[str, Any]] = {}
     for u in uitkomsten:
         w = alle[u]
