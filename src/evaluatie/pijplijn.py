@@ -126,6 +126,15 @@ def analyseer(config: dict[str, Any], analyse: str, interventie: str, analyse_ma
     log.info("%s / %s: %s", interventie, analyse, ", ".join(p.name for p in paden.values()))
 
 
+def analyseer_alles(config: dict[str, Any], interventie: str, analyse_map: Path,
+                    mappen: dict[str, str]) -> None:
+    """Run every active analysis for one interventie, each after those it requires."""
+    from evaluatie import analyses
+
+    for analyse in analyses.volgorde(config):
+        analyseer(config, analyse, interventie, analyse_map, Path(mappen[analyse]))
+
+
 def _git_commit() -> str:
     try:
         return subprocess.run(["git", "rev-parse", "HEAD"], capture_output=True, text=True,
@@ -158,9 +167,8 @@ def interventie_meta(config: dict[str, Any], interventie: str, bronnen: Path, ui
         "uitkomsten": {
             naam: {"titel": u.titel, "eenheid": u.eenheid, "hoger_is_beter": u.hoger_is_beter,
                    "primair": u.primair}
-            for naam, u in woordenboek.uitkomsten().items()
-        } | {"pg_totaal": {"titel": "Positieve Gezondheid (gemiddelde van 6 dimensies)",
-                           "eenheid": "score 0-10", "hoger_is_beter": True, "primair": False}},
+            for naam, u in {**woordenboek.uitkomsten(), "pg_totaal": woordenboek.PG_TOTAAL}.items()
+        },
         "verantwoording": {
             **json.loads(Path(bronnen).read_text(encoding="utf-8")),
             "evaluatie_versie": evaluatie.__version__,

@@ -87,19 +87,20 @@ def pipe_tabel(df: pd.DataFrame, uitlijning: Sequence[str] | None = None) -> str
     return "\n".join(regels) + "\n"
 
 
-def toon(fig: Any) -> None:
-    """Show a matplotlib Figure as the output of a report cell (PNG), then close it.
+def figuur_png(fig: Any, dpi: int = 144) -> Any:
+    """A matplotlib Figure as a sharp PNG for a report cell (Quarto or built-in renderer).
 
-    Report cells build figures without pyplot, and a bare ``Figure`` has no rich
-    display; this hands the renderer (Quarto or the built-in one) a PNG.
+    Report cells build figures without pyplot, whatever the kernel's backend; return
+    this as the cell's last expression. Drawn at ``dpi`` (1.5× screen resolution, sharp
+    on high-density screens and in print) and shown at 96 dpi width.
     """
     import io
 
-    from IPython.display import Image, display
+    from IPython.display import Image
 
     buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=150, bbox_inches="tight")
-    display(Image(data=buf.getvalue(), format="png"))
+    fig.savefig(buf, format="png", dpi=dpi, facecolor="white")
+    return Image(data=buf.getvalue(), width=int(fig.get_figwidth() * 96))
 
 
 class Resultaten:

@@ -158,6 +158,14 @@ def tabellen(map_: Path | None = None) -> dict[str, Tabel]:
     return _laad((map_ or woordenboek_map()).resolve())
 
 
+#: The derived total of Positieve Gezondheid (mean of the six dimensions, see
+#: :mod:`evaluatie.afleiden`); an outcome like the dictionary's, defined once here.
+PG_TOTAAL = Uitkomst(
+    naam="pg_totaal", titel="Positieve Gezondheid (gemiddelde van 6 dimensies)",
+    eenheid="score 0-10", hoger_is_beter=True, stabiliteitsband=0.5,
+)
+
+
 def met_extra_velden(basis: dict[str, Tabel], extra: dict[str, list[dict[str, Any]]]
                      ) -> dict[str, Tabel]:
     """The dictionary with fields added by extension analyses (``EXTRA_VELDEN``).

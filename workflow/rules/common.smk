@@ -20,7 +20,6 @@ ANALYSES = analyses.actief(config)
 wildcard_constraints:
     interventie="|".join(re.escape(i) for i in INTERVENTIES),
     tabel="|".join(TABELLEN),
-    analyse="|".join(re.escape(a) for a in ANALYSES),
 
 
 def invoerbestanden():

@@ -98,6 +98,29 @@ def vereist(naam: str, config: dict[str, Any]) -> list[str]:
     return list(getattr(laad(naam, config), "VEREIST", []))
 
 
+def volgorde(config: dict[str, Any]) -> list[str]:
+    """Active analyses in an order where each comes after the ones in its ``VEREIST``."""
+    actieve = actief(config)
+    uit: list[str] = []
+    bezig: set[str] = set()
+
+    def bezoek(naam: str) -> None:
+        if naam in uit:
+            return
+        if naam in bezig:
+            raise ConfigFout(f"analyse {naam!r}: kringverwijzing in VEREIST")
+        bezig.add(naam)
+        for nodig in vereist(naam, config):
+            if nodig not in actieve:
+                raise ConfigFout(f"analyse {naam!r} vereist {nodig!r}, maar die staat niet aan")
+            bezoek(nodig)
+        uit.append(naam)
+
+    for naam in actieve:
+        bezoek(naam)
+    return uit
+
+
 def extra_velden(config: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
     """Input fields that the configured extension analyses add to the dictionary."""
     uit: dict[str, list[dict[str, Any]]] = {}

@@ -60,10 +60,7 @@ TABELLEN = {
 }
 
 #: pg_totaal staat niet in het woordenboek (afgeleid in :mod:`evaluatie.afleiden`).
-PG_TOTAAL = woordenboek.Uitkomst(
-    naam="pg_totaal", titel="Positieve Gezondheid (gemiddelde van 6 dimensies)",
-    eenheid="score 0-10", hoger_is_beter=True, stabiliteitsband=0.5,
-)
+PG_TOTAAL = woordenboek.PG_TOTAAL
 
 #: Standaardinstellingen; gelijk aan de defaults in het schema (voor aanroepen zonder validatie).
 STANDAARD: dict[str, Any] = {
