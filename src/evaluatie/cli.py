@@ -44,26 +44,24 @@ def _validate(args: argparse.Namespace) -> None:
             print(f"{'':<14} waardelabels {kolom}: {json.dumps(labels, ensure_ascii=False)}")
 
 
+def _schrijf_of_toon(tekst: str, uit: str | None) -> None:
+    if uit:
+        Path(uit).write_text(tekst, encoding="utf-8")
+        print(f"geschreven: {uit}")
+    else:
+        sys.stdout.write(tekst)
+
+
 def _woordenboek(args: argparse.Namespace) -> None:
     from evaluatie import woordenboek
 
-    tekst = woordenboek.markdown()
-    if args.uit:
-        Path(args.uit).write_text(tekst, encoding="utf-8")
-        print(f"geschreven: {args.uit}")
-    else:
-        sys.stdout.write(tekst)
+    _schrijf_of_toon(woordenboek.markdown(), args.uit)
 
 
 def _resultaten(args: argparse.Namespace) -> None:
     from evaluatie import analyses
 
-    tekst = analyses.documentatie()
-    if args.uit:
-        Path(args.uit).write_text(tekst, encoding="utf-8")
-        print(f"geschreven: {args.uit}")
-    else:
-        sys.stdout.write(tekst)
+    _schrijf_of_toon(analyses.documentatie(), args.uit)
 
 
 def _render(args: argparse.Namespace) -> None:

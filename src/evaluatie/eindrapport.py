@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from evaluatie.samenvatting import Bron, _ok, _vrijgegeven
+from evaluatie.samenvatting import Bron, _ok, _vrijgegeven, uitval_totaal
 
 __all__ = ["AIMS", "figuur_forest", "lees_interventies", "overzicht", "primaire_effecten",
            "quintuple_matrix", "vergelijk_met_vorig_jaar"]
@@ -56,14 +56,9 @@ def _stap(b: Bron, stap: str) -> float:
 
 
 def _uitval(b: Bron) -> dict[str, float]:
-    df = b.met_kolommen("uitval", "n_gestart", "n_uitgevallen", "percentage")
+    df = uitval_totaal(b)
     leeg = {"uitval_pct": np.nan, "uitval_ci95_onder": np.nan, "uitval_ci95_boven": np.nan}
-    if df is None:
-        return leeg
-    if "periode" in df.columns:
-        df = df[df["periode"].astype(str) == "totaal"]
-    df = _ok(_vrijgegeven(df))
-    if not len(df):
+    if df is None or not len(df):
         return leeg
     r = df.iloc[0]
     return {"uitval_pct": r["percentage"], "uitval_ci95_onder": r.get("ci95_onder", np.nan),

@@ -4,6 +4,10 @@ Each ``workflow/scripts/*.py`` adapter calls one function here inside
 :func:`stap`, which sends logging to the rule's log file and turns an
 :class:`~evaluatie.fouten.EvaluatieFout` into a readable message and a non-zero exit
 instead of a traceback.
+
+Heavy modules (the validator with pandera, the synthetic generator) are imported inside
+the steps that use them: every Snakemake job is a new Python process, and the imports
+of a step it does not run are pure start-up time.
 """
 
 from __future__ import annotations
@@ -23,7 +27,7 @@ import pandas as pd
 
 import evaluatie
 from evaluatie import config as cfg
-from evaluatie import disclosure, synth, validatie, woordenboek
+from evaluatie import disclosure, woordenboek
 from evaluatie.fouten import ConfigFout, EvaluatieFout
 
 log = logging.getLogger("evaluatie")
@@ -47,6 +51,8 @@ def stap(logbestand: str | Path | None) -> Iterator[None]:
 
 def synthetiseer(config: dict[str, Any], uitmap: Path) -> None:
     """Write the synthetic demo region configured under ``synthetisch``."""
+    from evaluatie import synth
+
     s = config["synthetisch"]
     gekozen = s.get("interventies") or list(config["interventies"])
     specs = [x for x in synth.demo_interventies() if x.code in gekozen]
@@ -68,7 +74,7 @@ def inlezen(config: dict[str, Any], intern_map: Path, datakwaliteit: Path, bronn
 
     Nothing is written when validation fails: the error lists every finding.
     """
-    from evaluatie import analyses
+    from evaluatie import analyses, validatie
 
     res = validatie.lees_en_valideer(config["data"], cfg.codes(config),
                                      extra_velden=analyses.extra_velden(config))

@@ -120,14 +120,21 @@ def zin_deelnemers(b: Bron) -> str | None:
     return None
 
 
-def zin_uitval(b: Bron) -> str | None:
-    """Dropout percentage among those who started, with its CI."""
+def uitval_totaal(b: Bron) -> pd.DataFrame | None:
+    """The released overall dropout row(s) (``periode == "totaal"``); None without the table."""
     df = b.met_kolommen("uitval", "n_gestart", "n_uitgevallen", "percentage")
     if df is None:
         return None
     if "periode" in df.columns:
         df = df[df["periode"].astype(str) == "totaal"]
-    df = _ok(_vrijgegeven(df))
+    return _ok(_vrijgegeven(df))
+
+
+def zin_uitval(b: Bron) -> str | None:
+    """Dropout percentage among those who started, with its CI."""
+    df = uitval_totaal(b)
+    if df is None:
+        return None
     if not len(df):
         return ("Het uitvalpercentage is niet gepubliceerd, omdat het op te weinig deelnemers "
                 f"berust (minder dan {b.min_n}).")
