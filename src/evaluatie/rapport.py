@@ -15,8 +15,6 @@ from typing import Any
 
 import pandas as pd
 
-ONDERDRUKT = "<n"  # placeholder text; replaced by f"<{min_n}" via `leeg`
-
 
 def is_leeg(x: Any) -> bool:
     if x is None or x is pd.NA:
