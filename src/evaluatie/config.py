@@ -70,7 +70,49 @@ def valideer(config: dict[str, Any]) -> dict[str, Any]:
     from evaluatie import groei
 
     groei.controleer_config(config)
+    _primair_eenmaal(config)
+    _estimand(config)
     return config
+
+
+def _primair_eenmaal(config: dict[str, Any]) -> None:
+    """The primary outcome is declared once: ``interventies.<code>.primaire_uitkomst``.
+
+    The deprecated ``voor_na.primair`` ({interventie: [uitkomst]}) is carried over when it
+    names one outcome and does not contradict ``primaire_uitkomst``; otherwise it is an error.
+    """
+    oud = (config.get("voor_na") or {}).get("primair") or {}
+    fouten = []
+    for code, lijst in oud.items():
+        if code not in config["interventies"]:
+            fouten.append(f"  - voor_na.primair.{code}: geen interventie uit de configuratie")
+            continue
+        spec = config["interventies"][code]
+        if len(lijst) != 1:
+            fouten.append(f"  - voor_na.primair.{code}: één primaire uitkomst per interventie; leg "
+                          f"die vast met interventies.{code}.primaire_uitkomst")
+        elif spec.get("primaire_uitkomst") not in (None, lijst[0]):
+            fouten.append(f"  - voor_na.primair.{code}: {lijst[0]!r} spreekt "
+                          f"interventies.{code}.primaire_uitkomst ({spec['primaire_uitkomst']!r}) tegen")
+        else:
+            spec["primaire_uitkomst"] = lijst[0]
+    if fouten:
+        raise ConfigFout("De configuratie is ongeldig:\n" + "\n".join(fouten))
+    if "voor_na" in config:
+        config["voor_na"]["primair"] = {}
+
+
+def _estimand(config: dict[str, Any]) -> None:
+    """Fill in the window of the primary estimand and check it is a compared pair."""
+    b = config.setdefault("bevindingen", {})
+    mm = list(config["meetmomenten"])
+    b["pre"] = b.get("pre") or mm[0]
+    b["post"] = b.get("post") or mm[-1]
+    paren = [tuple(p) for p in (config.get("voor_na") or {}).get("paren", [])]
+    if paren and (b["pre"], b["post"]) not in paren:
+        raise ConfigFout("De configuratie is ongeldig:\n  - bevindingen: het venster "
+                         f"{b['pre']}–{b['post']} staat niet in voor_na.paren "
+                         f"({', '.join('–'.join(p) for p in paren)})")
 
 
 def laad(pad: Path) -> dict[str, Any]:

@@ -15,6 +15,8 @@ Alle verschillen zijn **na − voor**: een negatief verschil is een daling van d
 
 from __future__ import annotations
 
+import logging
+
 import warnings
 import zlib
 from collections.abc import Mapping, Sequence
@@ -51,6 +53,8 @@ KOSTENDOMEINEN: tuple[str, ...] = (
     "jeugdwet",
     "participatiewet",
 )
+log = logging.getLogger("evaluatie")
+
 TOTAAL = "totaal"
 PERIODES: tuple[str, str] = ("voor", "na")
 OK = "ok"
@@ -459,6 +463,9 @@ def kosten_per_kwartaal(
         - ``gemiddeld_eur``, ``sd_eur``: gemiddelde en standaarddeviatie van de kosten in het
           kwartaal (niet geannualiseerd)
         - ``ci95_onder``, ``ci95_boven``: t-interval van het gemiddelde
+        - ``totaal_eur``: som van de kosten in het kwartaal; ``grootste_bijdrage``,
+          ``tweede_bijdrage``: de twee grootste bedragen van één deelnemer (absolute waarde),
+          voor de dominantieregel van de onthullingscontrole
         - ``status``, ``reden``
 
     Notes
@@ -497,6 +504,8 @@ def kosten_per_kwartaal(
         n = len(x)
         rij = {groep_kolom: g, "kwartaal": int(k), "kostendomein": kostendomein, "n": n}
         rij["gemiddeld_eur"] = float(x.mean())
+        rij["totaal_eur"] = float(x.sum())
+        rij["grootste_bijdrage"], rij["tweede_bijdrage"] = _grootste_twee(x)
         if n >= 2:
             sd = float(x.std(ddof=1))
             marge = stats.t.ppf(0.975, n - 1) * sd / np.sqrt(n)
@@ -513,11 +522,12 @@ def kosten_per_kwartaal(
                 ci95_onder=np.nan,
                 ci95_boven=np.nan,
                 status=NIET_TE_BEREKENEN,
-                reden="minder dan 2 deelnemers: geen spreiding",
+                reden="te weinig deelnemers: geen spreiding",
             )
         rijen.append(rij)
     kolommen = [groep_kolom, "kwartaal", "kostendomein", "n", "gemiddeld_eur", "sd_eur",
-                "ci95_onder", "ci95_boven", "status", "reden"]
+                "ci95_onder", "ci95_boven", "totaal_eur", "grootste_bijdrage", "tweede_bijdrage",
+                "status", "reden"]
     return pd.DataFrame(rijen, columns=kolommen)
 
 
@@ -568,6 +578,12 @@ def _bca_gemiddelde(
     return float(onder), float(boven)
 
 
+def _grootste_twee(x: np.ndarray) -> tuple[float, float]:
+    """The two largest absolute amounts (0 when there are fewer)."""
+    a = np.sort(np.abs(np.asarray(x, dtype=float)))[::-1]
+    return (float(a[0]) if a.size else 0.0, float(a[1]) if a.size > 1 else 0.0)
+
+
 def _rng(seed: int, *sleutel: str) -> np.random.Generator:
     """Generator per (seed, domein, groep): onafhankelijk van welke andere domeinen er zijn."""
     return np.random.default_rng([int(seed), *(zlib.crc32(s.encode()) for s in sleutel)])
@@ -606,7 +622,9 @@ def kostentabel(
         - ``n_deelnemers``: aantal deelnemers (iedereen telt mee, ook met € 0)
         - ``n_met_kosten_voor``, ``n_met_kosten_na``: deelnemers met kosten ≠ 0 in de periode
         - ``n_met_kosten``: deelnemers met kosten ≠ 0 in voor of na
-        - ``totaal_voor``, ``totaal_na``: som van de kosten (€)
+        - ``totaal_voor``, ``totaal_na``: som van de kosten (€); ``grootste_bijdrage_voor``,
+          ``tweede_bijdrage_voor`` (en ``_na``): de twee grootste bedragen van één deelnemer
+          (absolute waarde), voor de dominantieregel
         - ``verschil``: totaal_na − totaal_voor (€)
         - ``verschil_pct``: 100 × verschil / totaal_voor
         - ``gemiddeld_voor``, ``gemiddeld_na``: gemiddelde kosten per deelnemer (n_deelnemers)
@@ -670,6 +688,7 @@ def kostentabel(
             k_na = np.abs(na) >= NUL_GRENS_EUR
             met = k_voor | k_na
             rij: dict[str, Any] = {} if groep_kolom is None else {groep_kolom: g}
+            top_voor, top_na = _grootste_twee(voor), _grootste_twee(na)
             rij.update(
                 kostendomein=dom,
                 n_deelnemers=n,
@@ -678,6 +697,8 @@ def kostentabel(
                 n_met_kosten=int(met.sum()),
                 totaal_voor=float(voor.sum()),
                 totaal_na=float(na.sum()),
+                grootste_bijdrage_voor=top_voor[0], tweede_bijdrage_voor=top_voor[1],
+                grootste_bijdrage_na=top_na[0], tweede_bijdrage_na=top_na[1],
             )
             rij["verschil"] = rij["totaal_na"] - rij["totaal_voor"]
             redenen = []
@@ -706,7 +727,7 @@ def kostentabel(
             if not met.any():
                 redenen.append("niemand heeft kosten in dit domein")
             if n < min_n:
-                redenen.append(f"betrouwbaarheidsinterval: minder dan {min_n} deelnemers")
+                redenen.append("betrouwbaarheidsinterval: te weinig deelnemers")
             elif np.ptp(d) == 0:
                 redenen.append("betrouwbaarheidsinterval: geen variatie in het verschil")
             else:
@@ -799,7 +820,7 @@ def _glm_deel(
                  "status": NIET_TE_BEREKENEN, "reden": reden}]
 
     if n < min_n:
-        return mislukt(f"minder dan {min_n} deelnemers")
+        return mislukt("te weinig deelnemers voor het model")
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", ConvergenceWarning)
@@ -809,7 +830,8 @@ def _glm_deel(
                                                               maxiter=100)
     except (ConvergenceWarning, PerfectSeparationWarning, RuntimeWarning, ValueError,
             np.linalg.LinAlgError) as fout:
-        return mislukt(f"model niet te schatten: {type(fout).__name__}: {fout}")
+        log.info("kostenmodel %s niet te schatten: %s: %s", deel, type(fout).__name__, fout)
+        return mislukt("model niet te schatten (geen convergentie, scheiding of singulier)")
     if fit.df_resid < 1:
         return mislukt("te weinig deelnemers voor het aantal covariaten")
     ci = fit.conf_int(alpha=0.05)
@@ -903,7 +925,7 @@ def kosten_glm(
     sort = [c for c in ("pseudo_id",) if c in per_deelnemer_wide.columns]
     if sort:  # vaste volgorde: resultaat onafhankelijk van de rijvolgorde
         data = data.loc[per_deelnemer_wide.loc[data.index].sort_values(sort).index]
-    data["_positief"] = (data[uitkomst] > 0).astype(int)
+    data["_positief"] = (data[uitkomst] >= NUL_GRENS_EUR).astype(int)
     rechts = " + ".join(f"Q('{c}')" if not c.isidentifier() else c for c in covariaten) or "1"
 
     rijen = []
@@ -1031,7 +1053,7 @@ def verschil_in_verschillen(
         return pd.DataFrame(rijen, columns=kolommen)
 
     if min(n_i, n_v) < min_n_per_groep:
-        return mislukt(f"minder dan {min_n_per_groep} deelnemers in een groep")
+        return mislukt("te weinig deelnemers in een groep")
     if df.groupby(["interventie", "na"]).size().shape[0] < 4:
         return mislukt("niet elke combinatie van groep en periode heeft waarnemingen")
     if g < 2:

@@ -27,7 +27,7 @@ import pandas as pd
 
 import evaluatie
 from evaluatie import config as cfg
-from evaluatie import disclosure, woordenboek
+from evaluatie import woordenboek
 from evaluatie.fouten import ConfigFout, EvaluatieFout
 
 log = logging.getLogger("evaluatie")
@@ -69,10 +69,26 @@ def synthetiseer(config: dict[str, Any], uitmap: Path) -> None:
              {k: len(v) for k, v in ds.tabellen.items()})
 
 
-def inlezen(config: dict[str, Any], intern_map: Path, datakwaliteit: Path, bronnen: Path) -> None:
+def _schrijf_intern(df: pd.DataFrame, map_: Path, analyse: str, tabel: str, titel: str) -> None:
+    """A region-level table, typed and unprotected, in ``intern/resultaten/regio/<analyse>/``."""
+    from evaluatie import contract
+    from evaluatie.analyses import invoer
+
+    spec = invoer.REGIO_TABELLEN[tabel]
+    df = contract.controleer(df, spec, f"regio/{analyse}/{tabel}")
+    doel = Path(map_) / analyse
+    doel.mkdir(parents=True, exist_ok=True)
+    df.to_parquet(doel / f"{tabel}.parquet", index=False)
+    (doel / "_analyse.json").write_text(json.dumps(
+        {"analyse": analyse, "titel": titel, "tabellen": [tabel], "herkomst": []}, indent=2,
+        ensure_ascii=False), encoding="utf-8")
+
+
+def inlezen(config: dict[str, Any], intern_map: Path, regio_resultaten: Path, bronnen: Path) -> None:
     """Read and validate every input table; write typed Parquet and the data-quality summary.
 
-    Nothing is written when validation fails: the error lists every finding.
+    Nothing is written when validation fails: the error lists every finding. The summary
+    goes to the internal results of the region (released by ``vrijgave``).
     """
     from evaluatie import analyses, validatie
 
@@ -85,7 +101,6 @@ def inlezen(config: dict[str, Any], intern_map: Path, datakwaliteit: Path, bronn
     rijen = []
     for naam, b in res.bronnen.items():
         df = res.tabellen[naam]
-        ontbrekend = {k: int(df[k].isna().sum()) for k in df.columns}
         rijen.append({
             "tabel": naam,
             "bestand": b.bestand.name,
@@ -95,12 +110,12 @@ def inlezen(config: dict[str, Any], intern_map: Path, datakwaliteit: Path, bronn
             "decimaal": b.decimaal,
             "n_rijen": len(df),
             "aantal_kolommen": df.shape[1],
-            "lege_cellen": sum(ontbrekend.values()),
+            "lege_cellen": float(df.isna().sum().sum()),
             "sha256": b.sha256,
         })
-    Path(datakwaliteit).parent.mkdir(parents=True, exist_ok=True)
-    disclosure.onderdruk(pd.DataFrame(rijen), config["disclosure"]["min_n"]).to_csv(
-        datakwaliteit, index=False)
+    _schrijf_intern(pd.DataFrame(rijen), Path(regio_resultaten), "invoer", "datakwaliteit",
+                    "Invoer")
+    Path(bronnen).parent.mkdir(parents=True, exist_ok=True)
     Path(bronnen).write_text(json.dumps({
         "bestanden": {r["bestand"]: r["sha256"] for r in rijen},
         "config_sha256": cfg.config_hash(config),
@@ -108,7 +123,8 @@ def inlezen(config: dict[str, Any], intern_map: Path, datakwaliteit: Path, bronn
     log.info("%d tabellen gevalideerd en geschreven naar %s", len(rijen), intern_map)
 
 
-def afleiden(config: dict[str, Any], intern_map: Path, analyse_map: Path, kwaliteit: Path) -> None:
+def afleiden(config: dict[str, Any], intern_map: Path, analyse_map: Path,
+             regio_resultaten: Path) -> None:
     """Derive analysis-ready tables (``intern/analyse/``) from the validated ones."""
     from evaluatie import afleiden as af
 
@@ -118,27 +134,18 @@ def afleiden(config: dict[str, Any], intern_map: Path, analyse_map: Path, kwalit
     analyse_map.mkdir(parents=True, exist_ok=True)
     for naam, df in uit.items():
         df.to_parquet(analyse_map / f"{naam}.parquet", index=False)
-    tabel = disclosure.onderdruk(pd.DataFrame(rijen, columns=["stap", "omschrijving", "n"]),
-                                 config["disclosure"]["min_n"])
-    tabel.to_csv(kwaliteit, index=False)
-
-
-def analyseer(config: dict[str, Any], analyse: str, interventie: str, analyse_map: Path,
-              uitmap: Path) -> None:
-    """Run one analysis for one interventie (see :mod:`evaluatie.analyses`)."""
-    from evaluatie import analyses
-
-    paden = analyses.voer_uit(analyse, config, interventie, Path(analyse_map), Path(uitmap))
-    log.info("%s / %s: %s", interventie, analyse, ", ".join(p.name for p in paden.values()))
+    _schrijf_intern(pd.DataFrame(rijen, columns=["stap", "omschrijving", "n"]), Path(regio_resultaten),
+                    "afleiding", "afleiding", "Afgeleide maten")
 
 
 def analyseer_alles(config: dict[str, Any], interventie: str, analyse_map: Path,
-                    mappen: dict[str, str]) -> None:
-    """Run every active analysis for one interventie, each after those it requires."""
+                    uitmap: Path) -> None:
+    """Run every active analysis for one interventie (see :mod:`evaluatie.analyses`);
+    typed, unprotected tables go to ``uitmap`` (``intern/resultaten/<interventie>``)."""
     from evaluatie import analyses
 
-    for analyse in analyses.volgorde(config):
-        analyseer(config, analyse, interventie, analyse_map, Path(mappen[analyse]))
+    res = analyses.voer_uit_alles(config, interventie, Path(analyse_map), Path(uitmap))
+    log.info("%s: %s", interventie, ", ".join(f"{a} ({len(t)} tabellen)" for a, t in res.items()))
 
 
 def _git_commit() -> str:
@@ -162,6 +169,7 @@ def interventie_meta(config: dict[str, Any], interventie: str, bronnen: Path, ui
         "naam": spec["naam"],
         "doelgroep": spec["doelgroep"],
         "doelgroep_omschrijving": spec.get("doelgroep_omschrijving", ""),
+        "primaire_uitkomst": spec.get("primaire_uitkomst", ""),
         "beschrijving": " ".join(spec.get("beschrijving", "").split()),
         "regio": config["regio"],
         "regio_naam": config.get("regio_naam") or config["regio"],
@@ -171,8 +179,7 @@ def interventie_meta(config: dict[str, Any], interventie: str, bronnen: Path, ui
         "min_n": config["disclosure"]["min_n"],
         "synthetisch": config.get("synthetisch") is not None,
         "uitkomsten": {
-            naam: {"titel": u.titel, "eenheid": u.eenheid, "hoger_is_beter": u.hoger_is_beter,
-                   "primair": u.primair}
+            naam: {"titel": u.titel, "eenheid": u.eenheid, "hoger_is_beter": u.hoger_is_beter}
             for naam, u in {**woordenboek.uitkomsten(), "pg_totaal": woordenboek.PG_TOTAAL}.items()
         },
         "verantwoording": {
@@ -191,11 +198,42 @@ def interventie_meta(config: dict[str, Any], interventie: str, bronnen: Path, ui
     Path(uit).write_text(json.dumps(meta, indent=2, ensure_ascii=False), encoding="utf-8")
 
 
-def controleer(publiceerbaar: list[Path], min_n: int, uit: Path) -> None:
-    """Fail when any releasable file holds a count below ``min_n``; else write a marker."""
-    for map_ in publiceerbaar:
-        disclosure.eis_schoon(Path(map_), min_n)
-    Path(uit).write_text(f"gecontroleerd: geen aantallen onder {min_n}\n", encoding="utf-8")
+def vrijgave(config: dict[str, Any], intern_resultaten: Path, bronnen: Path, uit: Path) -> None:
+    """Protect every internal result of the region at once and write ``publiceerbaar/``.
+
+    See :mod:`evaluatie.disclosure.vrijgave`: one disclosure engine over all interventies
+    and the region-level tables, so that no count can be recovered from a region total or
+    from the same quantity in another table.
+    """
+    from evaluatie import analyses, disclosure
+    from evaluatie.disclosure.vrijgave import vrijgeven
+
+    intern_resultaten = Path(intern_resultaten)
+    meta = {"bronnen.json": Path(bronnen)}
+    for i in config["interventies"]:
+        meta[f"{i}/interventie.json"] = intern_resultaten / i / "interventie.json"
+    verslag = vrijgeven(intern_resultaten, Path(uit), disclosure.instellingen(config),
+                        analyses.specificaties(config), meta)
+    log.info("onthulling: %s", json.dumps({k: v for k, v in verslag.items()
+                                           if k != "onderdrukte_cellen"}, ensure_ascii=False))
+
+
+def controleer(config: dict[str, Any], publiceerbaar: Path, uit: Path) -> None:
+    """Fail when the release lets a count below ``min_n`` be derived; else write a marker.
+
+    The checker runs the disclosure engine in verify mode over every file of the release.
+    """
+    from evaluatie import analyses, disclosure
+    from evaluatie.disclosure.vrijgave import controleer_map
+
+    inst = disclosure.instellingen(config)
+    fouten = controleer_map(Path(publiceerbaar), inst, analyses.specificaties(config))
+    if fouten:
+        raise disclosure.OnthullingsFout(
+            f"Onthullingscontrole: {len(fouten)} overtreding(en) (drempel {inst.min_n}) in de "
+            "vrijgave:\n" + "\n".join(f"  - {f}" for f in fouten))
+    Path(uit).write_text(f"gecontroleerd: geen aantal onder {inst.min_n} af te leiden\n",
+                         encoding="utf-8")
 
 
 def render_rapport(template: Path, params: dict[str, Any], uitvoer: dict[str, Path],

@@ -148,10 +148,9 @@ def _hedges_j_exact(df: float) -> float:
 
 
 def _richting(verschil: float, hoger_is_beter: bool) -> str:
-    if not np.isfinite(verschil) or verschil == 0:
-        return "geen verschil"
-    beter = (verschil > 0) == hoger_is_beter
-    return "verbeterd" if beter else "verslechterd"
+    from evaluatie.oordeel import richting
+
+    return richting(verschil, hoger_is_beter)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -179,8 +178,8 @@ def gepaarde_vergelijking(
     hoger_is_beter : bool
         Richting van verbetering; bepaalt ``richting``.
     alpha : float
-        Significantieniveau voor ``significant`` (p van de gepaarde t-toets < alpha). De
-        betrouwbaarheidsintervallen zijn altijd 95%.
+        Niet meer gebruikt (behouden voor aanroepers); een oordeel over significantie
+        geeft :mod:`evaluatie.oordeel`, op de gecorrigeerde p. Intervallen zijn 95%.
 
     Returns
     -------
@@ -202,9 +201,9 @@ def gepaarde_vergelijking(
         - ``cohens_dav``: verschil / ((sd_pre + sd_post) / 2) (Lakens 2013).
         - ``hedges_gav``: ``cohens_dav`` x (1 − 3 / (4(n − 1) − 1)).
         - ``hoger_is_beter``: de opgegeven richting.
-        - ``richting``: "verbeterd" / "verslechterd" / "geen verschil", op grond van het teken
-          van ``verschil`` en ``hoger_is_beter`` (los van significantie).
-        - ``significant``: ``p < alpha`` (leeg als niet te berekenen).
+        - ``richting``: "gunstig" / "ongunstig" / "geen_verschil", op grond van het teken
+          van ``verschil`` en ``hoger_is_beter`` (los van significantie; zie
+          :mod:`evaluatie.oordeel`).
         - ``status``, ``reden``: "ok" of "niet_te_berekenen" met Nederlandse reden.
 
     Notes
@@ -254,17 +253,14 @@ def gepaarde_vergelijking(
     rij["wilcoxon_methode"] = ""
     rij["hoger_is_beter"] = hoger_is_beter
     rij["richting"] = _richting(float(rij["verschil"]), hoger_is_beter) if n else ""
-    rij["significant"] = pd.NA
     rij["status"], rij["reden"] = OK, ""
 
     if n < 2:
         rij["status"] = NIET_TE_BEREKENEN
-        rij["reden"] = (f"Te weinig complete paren ({n}) voor {pre} en {post}; "
-                        "minimaal 2 nodig.")
+        rij["reden"] = "Te weinig complete paren voor een toets."
     elif not float(rij["sd_verschil"]) > 0:
         rij["status"] = NIET_TE_BEREKENEN
-        rij["reden"] = ("Alle verschillen post − pre zijn gelijk (SD van de verschillen is 0); "
-                        "toetsen en effectgroottes zijn niet gedefinieerd.")
+        rij["reden"] = "Alle verschillen na − voor zijn gelijk (geen spreiding); geen toets mogelijk."
     else:
         gem, sd_d = float(rij["verschil"]), float(rij["sd_verschil"])
         se = sd_d / np.sqrt(n)
@@ -286,11 +282,8 @@ def gepaarde_vergelijking(
         sd_av = (float(rij["sd_pre"]) + float(rij["sd_post"])) / 2
         d_av = gem / sd_av
         rij.update(cohens_dav=d_av, hedges_gav=d_av * (1 - 3 / (4 * (n - 1) - 1)))
-        rij["significant"] = bool(rij["p"] < alpha)
 
-    uit = pd.DataFrame([rij])
-    uit["significant"] = uit["significant"].astype("boolean")
-    return uit
+    return pd.DataFrame([rij])
 
 
 def voor_na_tabel(
@@ -443,8 +436,8 @@ def verandercategorieen(
         categorieen = ("betrouwbaar verbeterd", "geen betrouwbare verandering",
                        "betrouwbaar verslechterd")
         if n < 2 or not s_diff > 0:
-            reden = ("Reliable Change Index niet te berekenen: minder dan 2 paren of SD van de "
-                     "voormeting is 0.")
+            reden = ("Reliable Change Index niet te berekenen: te weinig paren of geen spreiding "
+                     "bij de voormeting.")
             voeg_toe("betrouwbare_verandering", dict.fromkeys(categorieen, 0), np.nan, reden)
         else:
             rci = teken * d / s_diff
@@ -718,13 +711,13 @@ def gemengd_model(
     if referentie not in meetmomenten or not andere:
         return mislukt(f"Geen waarnemingen op {referentie} én op een later meetmoment.", andere)
     if basis["n_deelnemers"] < 2:
-        return mislukt("Minder dan 2 deelnemers met waarnemingen.", andere)
+        return mislukt("Te weinig deelnemers met waarnemingen.", andere)
 
     x = _ontwerpmatrix(data, meetmomenten, referentie, covariaten)
     y = data[uitkomst].astype(float).to_numpy()
     if np.linalg.matrix_rank(x.to_numpy()) < x.shape[1] or len(y) <= x.shape[1] + 1:
-        return mislukt("Model niet schatbaar: te weinig waarnemingen of covariaten "
-                       "volledig afhankelijk van elkaar/van meetmoment.", andere)
+        return mislukt("Model niet schatbaar: te weinig waarnemingen of covariaten volledig "
+                       "afhankelijk van elkaar of van het meetmoment.", andere)
 
     _, groep_idx = np.unique(data["pseudo_id"].astype(str), return_inverse=True)
     n_groep = np.bincount(groep_idx).astype(float)
@@ -887,9 +880,8 @@ def subgroep_analyse(
     binnen = sum(float(((g - g.mean()) ** 2).sum()) for g in groepen)
     if k < 2 or n - k < 1 or not binnen > 0:
         interactie["status"] = NIET_TE_BEREKENEN
-        interactie["reden"] = ("Interactietoets niet te berekenen: minder dan 2 subgroepen met "
-                               "complete paren, te weinig paren, of geen spreiding binnen "
-                               "subgroepen.")
+        interactie["reden"] = ("Interactietoets niet te berekenen: minder dan twee subgroepen met "
+                               "voldoende paren.")
     else:
         res_f = stats.f_oneway(*groepen)
         interactie.update(f=float(res_f.statistic), p=float(res_f.pvalue))
@@ -994,7 +986,7 @@ def gemiddelden_per_meetmoment(metingen: pd.DataFrame, uitkomsten: Sequence[str]
                    "ci95_onder": np.nan, "ci95_boven": np.nan, "status": OK, "reden": ""}
             if n < 2:
                 rij.update(status=NIET_TE_BEREKENEN,
-                           reden=f"Te weinig waarnemingen ({n}) voor een betrouwbaarheidsinterval.")
+                           reden="Te weinig waarnemingen voor een betrouwbaarheidsinterval.")
             else:
                 marge = stats.t.ppf(0.975, n - 1) * rij["sd"] / np.sqrt(n)
                 rij.update(ci95_onder=rij["gemiddelde"] - marge,

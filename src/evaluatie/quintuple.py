@@ -11,14 +11,17 @@ De resultaattabel (:data:`KOLOMMEN`) heeft één rij per eenheid × indicator ×
 - ``indicator``, ``doel_nr``, ``doel``, ``naam``: uit het register
 - ``groep``: ``"alle"``; bij de gelijkheidsindicatoren ook ``"ses_laag"``, ``"ses_midden"``,
   ``"ses_hoog"`` en ``"kloof_laag_hoog"`` (laag − hoog)
+- ``uitkomst``, ``pre``, ``post``: bij de gezondheidsindicatoren de uitkomst en de meetmomenten
+- ``jaar``: bij werkplezier het uitvraagjaar
 - ``waarde``, ``ci95_onder``, ``ci95_boven``: de waarde en het 95%-interval (leeg als er geen
   interval is)
-- ``n``: aantal personen waarop de waarde rust; ``n_kleinste_groep``: bij een vergelijking van
-  groepen het kleinste groepsaantal (zodat onthullingscontrole ook de kleinste groep toetst)
+- aantallen personen waarop de waarde rust, elk in de kolom van zijn soort (leeg waar niet van
+  toepassing): ``n`` (algemeen), ``n_paren`` (completers van de gezondheidsindicatoren),
+  ``n_deelnemers`` en ``n_vergelijking`` (zorgkosten), ``n_teller`` (uitvallers bij uitval naar
+  SES, deelnemers uit wijken met lage SES bij het bereik)
 - ``eenheid``, ``richting``, ``decimalen``
 - ``streefwaarde``: uit de configuratie of het register (leeg: geen)
 - ``stoplicht``: ``"groen"``, ``"oranje"``, ``"rood"`` of leeg (geen streefwaarde of geen waarde)
-- ``toelichting``: bijv. de vergeleken meetmomenten
 - ``status`` (``"ok"`` / ``"niet_te_berekenen"``), ``reden``
 
 Verschillen zijn overal **na − voor**; een kloof is **laag − hoog**.
@@ -36,7 +39,7 @@ import pandas as pd
 import yaml
 from scipy import stats
 
-from evaluatie import disclosure, kosten, prepost
+from evaluatie import kosten, prepost
 
 __all__ = [
     "KOLOMMEN",
@@ -50,7 +53,6 @@ __all__ = [
     "newcombe_verschil",
     "register",
     "regiotabel",
-    "secundair_onderdrukken",
     "stoplicht",
     "uitval_per_ses",
     "werkplezier",
@@ -65,10 +67,12 @@ REGIO = "regio"
 _Z = float(stats.norm.ppf(0.975))
 
 KOLOMMEN = [
-    "interventie", "indicator", "doel_nr", "doel", "naam", "groep", "waarde", "ci95_onder",
-    "ci95_boven", "n", "n_kleinste_groep", "eenheid", "richting", "decimalen", "streefwaarde",
-    "stoplicht", "toelichting", "status", "reden",
+    "interventie", "indicator", "doel_nr", "doel", "naam", "groep", "uitkomst", "pre", "post",
+    "jaar", "waarde", "ci95_onder", "ci95_boven", "n", "n_paren", "n_deelnemers", "n_vergelijking",
+    "n_teller", "eenheid", "richting", "decimalen", "streefwaarde", "stoplicht", "status", "reden",
 ]
+#: Count columns of the indicator table (each row fills the one(s) of its kind).
+TELKOLOMMEN = ("n", "n_paren", "n_deelnemers", "n_vergelijking", "n_teller")
 
 
 @dataclass(frozen=True)
@@ -163,11 +167,6 @@ def kloof_welch(m1: float, s1: float, n1: int, m2: float, s2: float, n2: int
     return m1 - m2, m1 - m2 - q * se, m1 - m2 + q * se
 
 
-def _pct(aandeel: float) -> str:
-    """Aandeel als Nederlands percentage met één decimaal, voor de tekstkolom toelichting."""
-    return f"{100 * aandeel:.1f}%".replace(".", ",")
-
-
 def _t_gemiddelde(x: np.ndarray) -> tuple[float, float, float]:
     n = x.size
     if n == 0:
@@ -198,13 +197,14 @@ def stoplicht(waarde: float, onder: float, boven: float, streefwaarde: float | N
 
 
 def _rij(indicator: str, waarde: float = np.nan, onder: float = np.nan, boven: float = np.nan,
-         n: int = 0, *, groep: str = "alle", n_kleinste_groep: float = np.nan,
-         toelichting: str = "", reden: str = "") -> dict[str, Any]:
+         n: Any = pd.NA, *, groep: str = "alle", reden: str = "", **extra: Any) -> dict[str, Any]:
+    """One indicator row; ``extra`` fills the other count columns and the keys."""
     goed = not reden and pd.notna(waarde)
-    return {"indicator": indicator, "groep": groep, "waarde": waarde, "ci95_onder": onder,
-            "ci95_boven": boven, "n": int(n), "n_kleinste_groep": n_kleinste_groep,
-            "toelichting": toelichting, "status": OK if goed else NIET_TE_BEREKENEN,
-            "reden": reden if reden or goed else "geen waarnemingen"}
+    rij = {"indicator": indicator, "groep": groep, "waarde": waarde, "ci95_onder": onder,
+           "ci95_boven": boven, "n": n, "status": OK if goed else NIET_TE_BEREKENEN,
+           "reden": reden if reden or goed else "geen waarnemingen"}
+    rij.update(extra)
+    return rij
 
 
 # ---------------------------------------------------------------------------------------------
@@ -236,27 +236,33 @@ _GEZONDHEID = {"bmi_z": ("bmi_z_verandering", "bmi_z_verandering_ses", False),
 
 
 def gezondheid(metingen: pd.DataFrame | None, deelnemers: pd.DataFrame, pre: str, post: str,
-               min_paren: int = 2) -> list[dict[str, Any]]:
+               min_paren: int = 2, overgenomen: Mapping[str, Mapping[str, Any]] | None = None
+               ) -> list[dict[str, Any]]:
     """Verandering (post − pre) van BMI z-score en Positieve Gezondheid, totaal en naar SES.
 
     Per uitkomst een rij ``groep = "alle"`` (:func:`evaluatie.prepost.gepaarde_vergelijking`),
     een rij per SES-groep en de kloof laag − hoog (:func:`kloof_welch` op de verschillen). Een
-    uitkomst die niet gemeten is, krijgt één rij met de reden.
+    uitkomst die niet gemeten is, krijgt één rij met de reden. ``overgenomen`` geeft per
+    uitkomst de al berekende rij ``alle`` (de completersrij van de analyse ``voor_na``:
+    ``verschil``, ``ci95_onder``, ``ci95_boven``, ``n_paren``), zodat die schatting maar één
+    keer wordt berekend.
     """
     rijen: list[dict[str, Any]] = []
-    toel = f"{post} − {pre}"
+    sleutel = {"pre": pre, "post": post}
     for uitkomst, (ind, ind_ses, hoger) in _GEZONDHEID.items():
+        s = {**sleutel, "uitkomst": uitkomst}
         if metingen is None or uitkomst not in metingen or metingen[uitkomst].notna().sum() == 0:
-            rijen.append(_rij(ind, toelichting=toel, reden="niet gemeten bij deze deelnemers"))
-            rijen.append(_rij(ind_ses, groep="kloof_laag_hoog", toelichting=toel,
-                              reden="niet gemeten bij deze deelnemers"))
+            rijen.append(_rij(ind, reden="niet gemeten bij deze deelnemers", **s))
+            rijen.append(_rij(ind_ses, groep="kloof_laag_hoog", reden="niet gemeten bij deze deelnemers",
+                              **s))
             continue
         m = metingen[["pseudo_id", "meetmoment", uitkomst]]
-        alle = _gepaard(m, uitkomst, pre, post, hoger)
+        alle = (pd.Series(dict(overgenomen[uitkomst])) if overgenomen and uitkomst in overgenomen
+                else _gepaard(m, uitkomst, pre, post, hoger))
         rijen.append(_rij(ind, alle["verschil"], alle["ci95_onder"], alle["ci95_boven"],
-                          alle["n_paren"], toelichting=toel,
+                          n_paren=int(alle["n_paren"]),
                           reden="" if alle["n_paren"] >= min_paren else
-                          f"minder dan {min_paren} deelnemers met {pre} en {post}"))
+                          "te weinig deelnemers met beide metingen", **s))
         ses = deelnemers.drop_duplicates("pseudo_id").set_index("pseudo_id")["ses_groep"]
         per: dict[str, pd.Series] = {}
         for g in SES_GROEPEN:
@@ -264,19 +270,18 @@ def gezondheid(metingen: pd.DataFrame | None, deelnemers: pd.DataFrame, pre: str
             r = _gepaard(sub, uitkomst, pre, post, hoger)
             per[g] = r
             rijen.append(_rij(ind_ses, r["verschil"], r["ci95_onder"], r["ci95_boven"],
-                              r["n_paren"], groep=f"ses_{g}", toelichting=toel,
+                              int(r["n_paren"]), groep=f"ses_{g}",
                               reden="" if r["n_paren"] >= min_paren else
-                              f"minder dan {min_paren} deelnemers met {pre} en {post}"))
+                              "te weinig deelnemers met beide metingen", **s))
         lg, hg = per["laag"], per["hoog"]
         nl, nh = int(lg["n_paren"]), int(hg["n_paren"])
         if min(nl, nh) < 2:
-            rijen.append(_rij(ind_ses, groep="kloof_laag_hoog", n=nl + nh, n_kleinste_groep=min(nl, nh),
-                              toelichting=toel, reden="minder dan 2 deelnemers in de groep laag of hoog"))
+            rijen.append(_rij(ind_ses, groep="kloof_laag_hoog", n=nl + nh,
+                              reden="te weinig deelnemers in de groep laag of hoog", **s))
         else:
             d, o, b = kloof_welch(lg["verschil"], lg["sd_verschil"], nl,
                                   hg["verschil"], hg["sd_verschil"], nh)
-            rijen.append(_rij(ind_ses, d, o, b, nl + nh, groep="kloof_laag_hoog",
-                              n_kleinste_groep=min(nl, nh), toelichting=toel))
+            rijen.append(_rij(ind_ses, d, o, b, nl + nh, groep="kloof_laag_hoog", **s))
     return rijen
 
 
@@ -316,8 +321,7 @@ def ervaring(ervaringen: pd.DataFrame | None) -> list[dict[str, Any]]:
         waarde = 100 * (pp - pc)
         se = 100 * np.sqrt(max(pp + pc - (pp - pc) ** 2, 0.0) / n)
         o, b = (waarde - _Z * se, waarde + _Z * se) if se > 0 else (np.nan, np.nan)
-        rijen.append(_rij("nps", waarde, max(o, -100.0), min(b, 100.0), n,
-                          toelichting=f"promotors {_pct(pp)}, criticasters {_pct(pc)}"))
+        rijen.append(_rij("nps", waarde, max(o, -100.0), min(b, 100.0), n))
     return rijen
 
 
@@ -329,50 +333,70 @@ def ervaring(ervaringen: pd.DataFrame | None) -> list[dict[str, Any]]:
 def kosten_indicatoren(zorgkosten: pd.DataFrame | None, deelnemers_alle: pd.DataFrame,
                        instellingen: Mapping[str, Any], peildatum: Any,
                        prijsindex: pd.DataFrame | None = None, basisjaar: int | None = None,
-                       met_did: bool = True, min_n: int = 10) -> list[dict[str, Any]]:
+                       met_did: bool = True, min_n: int = 10,
+                       overgenomen: Mapping[str, Mapping[str, Any]] | None = None
+                       ) -> list[dict[str, Any]]:
     """Gemiddeld verschil (na − voor) in totale zorgkosten, het %-verschil en het DiD.
 
-    Gebruikt :func:`evaluatie.kosten.kosten_per_deelnemer` en
-    :func:`evaluatie.kosten.kostentabel` (alleen het domein ``totaal``: één bootstrap) met
-    dezelfde seed als de analyse ``kosten``, dus hetzelfde BCa-interval; het DiD met
-    :func:`evaluatie.kosten.verschil_in_verschillen` als er een vergelijkingsgroep is.
+    Met ``overgenomen`` (de rij ``totaal`` van de interventiegroep uit de kostentabel van de
+    analyse ``kosten`` als ``"kostentabel"``, en de DiD-rij als ``"did"``) worden die
+    schattingen overgenomen in plaats van opnieuw berekend (één bootstrap per schatting).
+    Anders (de regio als geheel): :func:`evaluatie.kosten.kosten_per_deelnemer` en
+    :func:`evaluatie.kosten.kostentabel` op de samengevoegde deelnemers.
     """
-    maanden = f"{instellingen['maanden_voor']} maanden voor tegen {instellingen['maanden_na']} maanden na"
     if zorgkosten is None:
         reden = "geen zorgkostentabel"
         return [_rij("kosten_verschil", reden=reden), _rij("kosten_verschil_pct", reden=reden),
                 _rij("kosten_did", reden=reden)]
+    overgenomen = overgenomen or {}
     groep = deelnemers_alle.get("onderzoeksgroep", pd.Series("interventie", index=deelnemers_alle.index))
     dln = deelnemers_alle.assign(onderzoeksgroep=groep.fillna("interventie"))
-    per = kosten.kosten_per_deelnemer(
-        zorgkosten, dln, instellingen["maanden_voor"], instellingen["maanden_na"], prijsindex,
-        basisjaar, peildatum=peildatum, gegevens_vanaf=instellingen.get("gegevens_vanaf")).kosten
-    per_tot = per[per["kostendomein"] == kosten.TOTAAL]
-    int_tot = per_tot[per_tot["onderzoeksgroep"] == "interventie"]
     rijen = []
-    if int_tot.empty:
+    per = None
+    if "kostentabel" in overgenomen:
+        t = pd.Series(dict(overgenomen["kostentabel"]))
+    else:
+        per = kosten.kosten_per_deelnemer(
+            zorgkosten, dln, instellingen["maanden_voor"], instellingen["maanden_na"], prijsindex,
+            basisjaar, peildatum=peildatum, gegevens_vanaf=instellingen.get("gegevens_vanaf")).kosten
+        int_tot = per[(per["kostendomein"] == kosten.TOTAAL) & (per["onderzoeksgroep"] == "interventie")]
+        t = None if int_tot.empty else kosten.kostentabel(
+            int_tot, seed=instellingen["seed"], n_resamples=instellingen["n_resamples"],
+            groep_kolom="onderzoeksgroep", min_n=min_n).iloc[0]
+    if t is None:
         reden = "geen deelnemers met een complete kostenperiode voor en na de start"
         rijen += [_rij("kosten_verschil", reden=reden), _rij("kosten_verschil_pct", reden=reden)]
     else:
-        t = kosten.kostentabel(int_tot, seed=instellingen["seed"],
-                               n_resamples=instellingen["n_resamples"], min_n=min_n).iloc[0]
         rijen.append(_rij("kosten_verschil", t["gemiddeld_verschil"], t["ci95_onder"],
-                          t["ci95_boven"], t["n_deelnemers"], toelichting=maanden,
+                          t["ci95_boven"], n_deelnemers=int(t["n_deelnemers"]),
                           reden="" if pd.notna(t["ci95_onder"]) else t["reden"]))
-        rijen.append(_rij("kosten_verschil_pct", t["verschil_pct"], n=t["n_deelnemers"],
-                          toelichting=maanden, reden="" if pd.notna(t["verschil_pct"]) else t["reden"]))
+        rijen.append(_rij("kosten_verschil_pct", t["verschil_pct"], n_deelnemers=int(t["n_deelnemers"]),
+                          reden="" if pd.notna(t["verschil_pct"]) else t["reden"]))
     if not met_did:
         rijen.append(_rij("kosten_did", reden="niet voor de regio als geheel"))
-    elif (per_tot["onderzoeksgroep"] == "vergelijking").sum() == 0:
-        rijen.append(_rij("kosten_did", reden="geen vergelijkingsgroep in de data"))
+    elif "did" in overgenomen:
+        r = overgenomen["did"]
+        if r is None:
+            rijen.append(_rij("kosten_did", reden="geen vergelijkingsgroep in de data"))
+        else:
+            rijen.append(_rij("kosten_did", r["schatting"], r["ci95_onder"], r["ci95_boven"],
+                              n_deelnemers=int(r["n_interventie"]),
+                              n_vergelijking=int(r["n_vergelijking"]), reden=r["reden"]))
     else:
-        cl = instellingen.get("did_cluster", "pseudo_id")
-        did = kosten.verschil_in_verschillen(per, cluster=cl)
-        r = did[did["is_did"]].iloc[0]
-        rijen.append(_rij("kosten_did", r["schatting"], r["ci95_onder"], r["ci95_boven"],
-                          r["n_interventie"] + r["n_vergelijking"],
-                          n_kleinste_groep=min(r["n_interventie"], r["n_vergelijking"]),
-                          toelichting=f"clusterrobuust op {cl}", reden=r["reden"]))
+        if per is None:
+            per = kosten.kosten_per_deelnemer(
+                zorgkosten, dln, instellingen["maanden_voor"], instellingen["maanden_na"],
+                prijsindex, basisjaar, peildatum=peildatum,
+                gegevens_vanaf=instellingen.get("gegevens_vanaf")).kosten
+        per_tot = per[per["kostendomein"] == kosten.TOTAAL]
+        if (per_tot["onderzoeksgroep"] == "vergelijking").sum() == 0:
+            rijen.append(_rij("kosten_did", reden="geen vergelijkingsgroep in de data"))
+        else:
+            cl = instellingen.get("did_cluster", "pseudo_id")
+            r = kosten.verschil_in_verschillen(per, cluster=cl).query("is_did").iloc[0]
+            rijen.append(_rij("kosten_did", r["schatting"], r["ci95_onder"], r["ci95_boven"],
+                              n_deelnemers=int(r["n_interventie"]),
+                              n_vergelijking=int(r["n_vergelijking"]), reden=r["reden"]))
     return rijen
 
 
@@ -389,11 +413,11 @@ def werkplezier(professionals: pd.DataFrame | None, jaar: int | None = None) -> 
     if jaar is not None:
         p = p[p["jaar"] <= int(jaar)]
     if p.empty:
-        return [_rij("werkplezier", reden=f"geen uitvraag in of voor {jaar}")]
+        return [_rij("werkplezier", reden="geen uitvraag in of voor het verslagjaar")]
     laatste = int(p["jaar"].max())
     x = p.loc[p["jaar"] == laatste].drop_duplicates("professional_id")["werkplezier"].to_numpy(float)
     m, o, b = _t_gemiddelde(x)
-    return [_rij("werkplezier", m, o, b, x.size, toelichting=f"uitvraag {laatste}")]
+    return [_rij("werkplezier", m, o, b, x.size, jaar=laatste)]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -413,18 +437,19 @@ def uitval_per_ses(deelnemers: pd.DataFrame) -> list[dict[str, Any]]:
         n, x = len(sub), int((sub["status"] == "uitgevallen").sum())
         tel[g] = (x, n)
         if n == 0:
-            rijen.append(_rij("uitval_ses", groep=f"ses_{g}", reden="geen gestarte deelnemers"))
+            rijen.append(_rij("uitval_ses", groep=f"ses_{g}", n=0, n_teller=0,
+                              reden="geen gestarte deelnemers"))
             continue
         o, b = wilson(x, n)
-        rijen.append(_rij("uitval_ses", 100 * x / n, 100 * o, 100 * b, n, groep=f"ses_{g}"))
+        rijen.append(_rij("uitval_ses", 100 * x / n, 100 * o, 100 * b, n, groep=f"ses_{g}",
+                          n_teller=x))
     (xl, nl), (xh, nh) = tel["laag"], tel["hoog"]
     if min(nl, nh) == 0:
-        rijen.append(_rij("uitval_ses", groep="kloof_laag_hoog", n=nl + nh, n_kleinste_groep=min(nl, nh),
+        rijen.append(_rij("uitval_ses", groep="kloof_laag_hoog", n=nl + nh,
                           reden="geen gestarte deelnemers in de groep laag of hoog"))
     else:
         v, o, b = newcombe_verschil(xl, nl, xh, nh)
-        rijen.append(_rij("uitval_ses", 100 * v, 100 * o, 100 * b, nl + nh, groep="kloof_laag_hoog",
-                          n_kleinste_groep=min(nl, nh), toelichting="procentpunten"))
+        rijen.append(_rij("uitval_ses", 100 * v, 100 * o, 100 * b, nl + nh, groep="kloof_laag_hoog"))
     return rijen
 
 
@@ -451,8 +476,7 @@ def bereik_lage_ses(deelnemers: pd.DataFrame, wijken: pd.DataFrame | None) -> li
     x = int((d["wijk"].map(w["ses_groep"]) == "laag").sum())
     o, b = wilson(x, n)
     return [_rij("bereik_lage_ses", (x / n) / aandeel_pop, o / aandeel_pop, b / aandeel_pop, n,
-                 n_kleinste_groep=min(x, n - x),
-                 toelichting=f"deelnemers {_pct(x / n)} tegen inwoners {_pct(aandeel_pop)}")]
+                 n_teller=x)]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -479,6 +503,7 @@ def bereken_indicatoren(
     basisjaar: int | None = None,
     min_n: int = 10,
     indicatoren: Mapping[str, Indicator] | None = None,
+    overgenomen: Mapping[str, Mapping[str, Any]] | None = None,
 ) -> pd.DataFrame:
     """Alle indicatoren van het register voor één eenheid (een interventie of de regio).
 
@@ -508,6 +533,10 @@ def bereken_indicatoren(
         Optionele prijsindexering (zie :func:`evaluatie.kosten.kosten_per_deelnemer`).
     min_n
         Kleinste groep voor een bootstrapinterval.
+    overgenomen
+        Schattingen die een andere analyse al heeft berekend (zie :func:`gezondheid` en
+        :func:`kosten_indicatoren`): ``"bmi_z"``/``"pg_totaal"``, ``"kostentabel"``,
+        ``"did"``. Ze worden overgenomen, niet opnieuw berekend.
 
     Returns
     -------
@@ -529,17 +558,20 @@ def bereken_indicatoren(
         return None if df is None else df[df["pseudo_id"].isin(ids)]
 
     ids_alle = set(deelnemers_alle["pseudo_id"])
-    rijen = gezondheid(van(metingen), dln, pre, post)
+    overgenomen = overgenomen or {}
+    rijen = gezondheid(van(metingen), dln, pre, post, overgenomen=overgenomen)
     rijen += ervaring(van(ervaringen))
     rijen += kosten_indicatoren(
         None if zorgkosten is None else zorgkosten[zorgkosten["pseudo_id"].isin(ids_alle)],
         deelnemers_alle, kosten_instellingen, peildatum, prijsindex, basisjaar,
-        met_did=eenheid != REGIO, min_n=min_n)
+        met_did=eenheid != REGIO, min_n=min_n, overgenomen=overgenomen)
     rijen += werkplezier(professionals, jaar)
     rijen += uitval_per_ses(dln)
     rijen += bereik_lage_ses(dln, wijken)
 
-    uit = pd.DataFrame(rijen)
+    uit = pd.DataFrame(rijen).reindex(columns=[*rijen[0].keys(), "uitkomst", "pre", "post", "jaar",
+                                                *TELKOLOMMEN])
+    uit = uit.loc[:, ~uit.columns.duplicated()]
     volgorde = {k: i for i, k in enumerate(reg)}
     groepvolgorde = {g: i for i, g in enumerate(["alle", *(f"ses_{g}" for g in SES_GROEPEN),
                                                    "kloof_laag_hoog"])}
@@ -555,55 +587,17 @@ def bereken_indicatoren(
         stoplicht(r.waarde, r.ci95_onder, r.ci95_boven, r.streefwaarde, r.richting) if k else ""
         for r, k in zip(uit.itertuples(), kop, strict=True)
     ]
-    uit["n_kleinste_groep"] = uit["n_kleinste_groep"].astype("Int64")
+    for k in TELKOLOMMEN:
+        uit[k] = pd.array(uit[k].tolist(), dtype="Int64")
+    uit["jaar"] = pd.array(uit["jaar"].tolist(), dtype="Int64")
+    for k in ("uitkomst", "pre", "post"):
+        uit[k] = uit[k].fillna("")
     return uit[KOLOMMEN].reset_index(drop=True)
 
 
-def secundair_onderdrukken(tabel: pd.DataFrame, min_n: int) -> pd.DataFrame:
-    """Primaire en secundaire onderdrukking van een indicatortabel.
-
-    Primair: :func:`evaluatie.disclosure.onderdruk`. Secundair: binnen een eenheid × indicator
-    vormen de SES-groepen een partitie van ``alle``; is precies één SES-groep onderdrukt, dan ook
-    de kleinste andere, zodat de verborgen groep niet uit het totaal terug te rekenen is. De reden
-    zegt dat een cel secundair is onderdrukt.
-    """
-    uit = disclosure.onderdruk(tabel, min_n, sleutelkolommen=[
-        k for k in tabel.columns if k not in ("waarde", "ci95_onder", "ci95_boven", "n",
-                                              "n_kleinste_groep", "stoplicht")])
-    uit["stoplicht"] = uit["stoplicht"].fillna("")
-    ses = uit["groep"].isin([f"ses_{g}" for g in SES_GROEPEN])
-    for _, sub in uit[ses].groupby(["interventie", "indicator"], sort=False):
-        weg = sub[sub["onderdrukt"]]
-        if len(weg) == 1:
-            rest = sub[~sub["onderdrukt"]].sort_values("n")
-            if len(rest):
-                i = rest.index[0]
-                uit.loc[i, ["waarde", "ci95_onder", "ci95_boven", "n", "n_kleinste_groep"]] = pd.NA
-                uit.loc[i, "onderdrukt"] = True
-                uit.loc[i, "reden"] = "secundair onderdrukt (anders terug te rekenen)"
-    return uit
-
-
-def regiotabel(per_interventie: Sequence[pd.DataFrame], regio: pd.DataFrame, min_n: int
-               ) -> pd.DataFrame:
-    """De indicatortabel van de regio: alle interventies plus de rijen ``interventie = "regio"``.
-
-    `per_interventie` zijn de publiceerbare (al onderdrukte) tabellen van de analyse
-    ``quintuple``; `regio` de onbewerkte regiorijen van :func:`bereken_indicatoren`. Is bij een
-    indicator × groep de rij van een interventie onderdrukt, dan ook de regiorij, omdat die
-    anders met de overige interventies de onderdrukte waarde prijsgeeft.
-    """
+def regiotabel(per_interventie: Sequence[pd.DataFrame], regio: pd.DataFrame) -> pd.DataFrame:
+    """De indicatortabel van de regio: de rijen van alle interventies plus de rijen
+    ``interventie = "regio"`` (berekend op de samengevoegde interventiegroepen). De
+    onthullingscontrole gebruikt dat de regiorijen de som zijn van die van de interventies."""
     delen = [t for t in per_interventie if len(t)]
-    r = secundair_onderdrukken(regio, min_n)
-    if delen:
-        alle = pd.concat(delen, ignore_index=True)
-        alle["onderdrukt"] = alle["onderdrukt"].astype(bool)
-        weg = set(map(tuple, alle.loc[alle["onderdrukt"], ["indicator", "groep"]].to_numpy()))
-        m = np.array([(a, b) in weg for a, b in zip(r["indicator"], r["groep"], strict=True)])
-        m &= ~r["onderdrukt"].to_numpy(bool)
-        r.loc[m, ["waarde", "ci95_onder", "ci95_boven", "n", "n_kleinste_groep"]] = pd.NA
-        r.loc[m, "onderdrukt"] = True
-        r.loc[m, "reden"] = "secundair onderdrukt (een interventie is onderdrukt)"
-        r.loc[m, "stoplicht"] = ""
-        r = pd.concat([alle, r], ignore_index=True)
-    return r[[*KOLOMMEN, "onderdrukt"]]
+    return pd.concat([*delen, regio], ignore_index=True)[KOLOMMEN]

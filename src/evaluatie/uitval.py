@@ -93,16 +93,9 @@ def _getal(x: float) -> str:
 # ----------------------------------------------------------------------------- 1. flow
 
 
-def _reden_bij_verlies(rij: pd.Series, stap: str) -> str:
-    status = rij["status"]
-    if status == "uitgevallen":
-        reden = rij.get("reden_uitval")
-        return str(reden) if isinstance(reden, str) and reden.strip() else "onbekend"
-    if stap == "gestart" or status == "aangemeld":
-        return "niet_gestart"
-    if status == "gestart":
-        return "nog_actief"
-    return "geen_meting"
+#: Codes of the flow table (:func:`deelnemersstroom`).
+STAPPEN = ("aangemeld", "gestart", "afgerond")
+VERLIESGROEPEN = ("niet_gestart", "uitgevallen", "nog_actief")
 
 
 def deelnemersstroom(
@@ -110,12 +103,15 @@ def deelnemersstroom(
     metingen: pd.DataFrame,
     meetmomenten: Sequence[str] = ("T0", "T1", "T2"),
 ) -> pd.DataFrame:
-    """Participant flow (TREND/CONSORT): how many reach each stage and why the others do not.
+    """Participant flow (TREND/CONSORT): who started, who completed, who was lost and why.
 
-    Stages, in order: aangemeld → gestart → gemeten op T0 → gemeten op T0 en T1 → …
-    → afgerond. The stages are nested: a participant is in a stage only when they are in
-    the stage before it, so every participant is counted exactly once at each stage,
-    either in the stage or among the losses between it and the previous stage.
+    Stages: aangemeld → gestart (has a startdatum) → afgerond (status ``afgerond``). The
+    participants who started but did not complete are split into ``uitgevallen`` (status
+    ``uitgevallen``, per ``reden_uitval``; a dropout without a reason counts as
+    ``onbekend``) and ``nog_actief`` (still in the intervention on the peildatum). "Afgerond"
+    means the same here as everywhere else in the package: status ``afgerond``.
+    Measurements are reported next to the flow: per meetmoment, the participants who
+    started and have a measurement then (whatever happened at the other moments).
 
     Parameters
     ----------
@@ -123,103 +119,77 @@ def deelnemersstroom(
         One row per participant with ``pseudo_id``, ``startdatum`` (empty if never
         started), ``status`` (aangemeld/gestart/afgerond/uitgevallen) and ``reden_uitval``.
     metingen : DataFrame
-        Long measurements, one row per ``pseudo_id`` x ``meetmoment``. A row counts as a
-        measurement whatever its outcome values (the data dictionary requires a
-        ``meetdatum`` on every row). Rows of people not in ``deelnemers`` are ignored.
+        Long measurements, one row per ``pseudo_id`` x ``meetmoment``; a row counts as a
+        measurement whatever its outcome values. Rows of people not in ``deelnemers``
+        are ignored.
     meetmomenten : sequence of str
         Measurement moments in chronological order.
 
     Returns
     -------
     DataFrame
-        One row per stage and one row per (stage, loss reason):
+        - ``stap_nr`` (int), ``stap`` (``aangemeld``, ``gestart``, ``afgerond`` or
+          ``gemeten_<T>``), ``van`` (the stage these participants come from; empty for
+          the first stage, reasons and measurements);
+        - ``soort``: ``stap`` (reached the stage), ``verlies`` (left between ``van`` and
+          this stage, one row per group), ``reden`` (the dropouts per reason) or
+          ``meting`` (started and measured at the meetmoment);
+        - ``groep``: loss group (``niet_gestart``, ``uitgevallen``, ``nog_actief``);
+        - ``reden``: ``reden_uitval`` code of a ``reden`` row;
+        - ``n``: number of participants.
 
-        - ``stap_nr`` : int, 0 for aangemeld, then 1, 2, … in flow order.
-        - ``stap`` : str, stage code: ``aangemeld``, ``gestart``, ``gemeten_T0``, …,
-          ``afgerond``.
-        - ``label`` : str, readable Dutch stage label.
-        - ``soort`` : ``"stap"`` (the number that reached the stage), ``"uitval_totaal"``
-          (everyone lost between stage ``stap_nr - 1`` and this stage; one row for
-          every stage after the first, 0 when nobody was lost) or ``"uitval"`` (those
-          lost for one reason). Each loss row carries its stage, so the rows of one
-          ``stap_nr`` form a group for secondary suppression:
-          ``n(vorige stap) = n(stap) + n(uitval_totaal) = n(stap) + sum(n(uitval))``.
-        - ``reden_uitval`` : str, loss reason, empty for the other two kinds. The
-          ``reden_uitval`` codes of the data dictionary (a dropout without a reason
-          counts as ``onbekend``), plus ``niet_gestart``, ``geen_meting`` (no
-          measurement while still in care or after completing) and ``nog_actief``
-          (intervention still running on the peildatum, measurement not yet done).
-        - ``n`` : int, number of participants.
-        - ``status``, ``reden`` : ``"ok"`` and ``""``.
+        Relations (checked by :func:`controleer_stroom`): ``n(van) = n(stap) + sum of
+        the stage's losses``; the reasons add up to ``uitgevallen``; a measurement count
+        is at most ``n(gestart)``.
 
     Notes
     -----
-    Intermittent missing data: someone measured at T0 and T2 but not at T1 leaves the
-    flow at T1 (reason by status) and is not counted at T2; this keeps the flow
-    additive, ``n(stap k-1) = n(stap k) + sum(uitval bij stap k)``, which
-    :func:`controleer_stroom` checks. The last stage keeps those with status
-    ``afgerond``. Rows are ordered by stage (stage, total loss, reasons), then by loss
-    count (largest first) and reason, so the result does not depend on the input row
-    order.
+    Rows are ordered by stage, then by count (largest first) and code, so the result
+    does not depend on the input row order.
     """
     _controleer_kolommen(deelnemers, ["pseudo_id", "startdatum", "status"], "deelnemers")
     _controleer_kolommen(metingen, ["pseudo_id", "meetmoment"], "metingen")
     d = _unieke_deelnemers(deelnemers).set_index("pseudo_id", drop=False)
     if "reden_uitval" not in d.columns:
         d = d.assign(reden_uitval=pd.NA)
-    gestart = _datum(d["startdatum"]).notna()
-
-    stappen: list[tuple[str, str, pd.Index]] = [("aangemeld", "Aangemeld", d.index)]
-    stappen.append(("gestart", "Gestart met de interventie", d.index[gestart.to_numpy()]))
-    huidige = stappen[-1][2]
-    gezien: list[str] = []
-    for mm in meetmomenten:
-        gezien.append(mm)
-        ids = pd.Index(metingen.loc[metingen["meetmoment"] == mm, "pseudo_id"].unique())
-        huidige = huidige[huidige.isin(ids)]
-        tekst = gezien[0] if len(gezien) == 1 else ", ".join(gezien[:-1]) + " en " + gezien[-1]
-        stappen.append((f"gemeten_{mm}", f"Gemeten op {tekst}", huidige))
-    afgerond = huidige[(d.loc[huidige, "status"] == "afgerond").to_numpy()]
-    stappen.append(("afgerond", "Interventie afgerond", afgerond))
-
+    gestart = _datum(d["startdatum"]).notna().to_numpy()
+    status = d["status"].astype(object).to_numpy()
+    g = d[gestart]
+    st = status[gestart]
     rijen: list[dict] = []
-    for nr, (stap, label, ids) in enumerate(stappen):
-        rijen.append(dict(stap_nr=nr, stap=stap, label=label, soort="stap", reden_uitval="",
-                          n=len(ids)))
-        if nr == 0:
-            continue
-        vorige = stappen[nr - 1][2]
-        kwijt = d.loc[vorige[~vorige.isin(ids)]]
-        rijen.append(dict(stap_nr=nr, stap=stap, label=label, soort="uitval_totaal",
-                          reden_uitval="", n=len(kwijt)))
-        redenen = kwijt.apply(_reden_bij_verlies, axis=1, stap=stap) if len(kwijt) else []
-        telling = pd.Series(redenen, dtype="object").value_counts()
-        volgorde = sorted(telling.items(), key=lambda kv: (-kv[1], kv[0]))
-        for reden, n in volgorde:
-            rijen.append(dict(stap_nr=nr, stap=stap, label=label, soort="uitval",
-                              reden_uitval=reden, n=int(n)))
+
+    def rij(nr: int, stap: str, van: str, soort: str, n: int, groep: str = "", reden: str = "") -> None:
+        rijen.append(dict(stap_nr=nr, stap=stap, van=van, soort=soort, groep=groep, reden=reden,
+                          n=int(n)))
+
+    rij(0, "aangemeld", "", "stap", len(d))
+    rij(1, "gestart", "aangemeld", "stap", int(gestart.sum()))
+    rij(1, "gestart", "aangemeld", "verlies", int((~gestart).sum()), groep="niet_gestart")
+    afgerond = st == "afgerond"
+    uitgevallen = st == "uitgevallen"
+    rij(2, "afgerond", "gestart", "stap", int(afgerond.sum()))
+    rij(2, "afgerond", "gestart", "verlies", int(uitgevallen.sum()), groep="uitgevallen")
+    redenen = g.loc[uitgevallen, "reden_uitval"].astype(object)
+    redenen = redenen.where(redenen.map(lambda x: isinstance(x, str) and bool(x.strip())), "onbekend")
+    telling = redenen.value_counts()
+    for reden, n in sorted(telling.items(), key=lambda kv: (-kv[1], kv[0])):
+        rij(2, "afgerond", "", "reden", n, groep="uitgevallen", reden=str(reden))
+    rij(2, "afgerond", "gestart", "verlies", int((~afgerond & ~uitgevallen).sum()), groep="nog_actief")
+    ids = pd.Index(g.index)
+    for k, mm in enumerate(meetmomenten):
+        gemeten = pd.Index(metingen.loc[metingen["meetmoment"] == mm, "pseudo_id"].unique())
+        rij(3 + k, f"gemeten_{mm}", "", "meting", int(ids.isin(gemeten).sum()))
     uit = pd.DataFrame(rijen)
     uit["n"] = uit["n"].astype("int64")
-    uit["status"] = OK
-    uit["reden"] = ""
     return uit
 
 
 def controleer_stroom(stroom: pd.DataFrame, deelnemers: pd.DataFrame) -> None:
     """Check that a flow table adds up; raise :class:`StroomFout` if it does not.
 
-    Checks: the first stage holds every participant of ``deelnemers`` exactly once;
-    for every later stage ``n(vorige stap) == n(stap) + sum(n uitval bij stap)``;
-    where ``uitval_totaal`` rows are present, each equals the sum of its reasons;
-    counts are whole, non-negative numbers; stages do not grow; the first stage has
-    no losses.
-
-    Parameters
-    ----------
-    stroom : DataFrame
-        Output of :func:`deelnemersstroom` (before disclosure control).
-    deelnemers : DataFrame
-        The participants the flow was made from (``pseudo_id``).
+    Checks: the first stage holds every participant exactly once; every stage equals
+    its successor plus its losses; the reasons add up to the dropouts; a measurement
+    count does not exceed the number who started; counts are whole and non-negative.
 
     Raises
     ------
@@ -227,38 +197,32 @@ def controleer_stroom(stroom: pd.DataFrame, deelnemers: pd.DataFrame) -> None:
         Listing every problem found, in Dutch.
     """
     problemen: list[str] = []
-    stap = stroom[stroom["soort"] == "stap"].sort_values("stap_nr")
-    verlies = stroom[stroom["soort"] == "uitval"]
     n = pd.to_numeric(stroom["n"], errors="coerce")
     if n.isna().any() or (n < 0).any() or (n % 1 != 0).any():
         problemen.append("niet alle aantallen zijn hele, niet-negatieve getallen")
-    if stap["stap_nr"].duplicated().any():
+    stap = stroom[stroom["soort"] == "stap"].set_index("stap")["n"]
+    if stap.index.duplicated().any():
         problemen.append("een stap komt meer dan eens voor")
     n_totaal = deelnemers["pseudo_id"].nunique()
-    if len(stap) == 0:
-        problemen.append("de stroom heeft geen stappen")
-    else:
-        eerste = stap.iloc[0]
-        if int(eerste["n"]) != n_totaal:
-            problemen.append(f"de eerste stap ({eerste['stap']}) telt {int(eerste['n'])} "
-                             f"deelnemers, maar er zijn er {n_totaal}")
-        if (verlies["stap_nr"] <= eerste["stap_nr"]).any():
-            problemen.append("er is uitval vóór de eerste stap")
-    totaal = stroom[stroom["soort"] == "uitval_totaal"]
-    for t in totaal.itertuples(index=False):
-        som = int(verlies.loc[verlies["stap_nr"] == t.stap_nr, "n"].sum())
-        if int(t.n) != som:
-            problemen.append(f"uitval bij {t.stap}: totaal {int(t.n)} ≠ som van de redenen {som}")
-    rijen = list(stap.itertuples(index=False))
-    for vorige, huidige in zip(rijen, rijen[1:], strict=False):
-        kwijt = int(verlies.loc[verlies["stap_nr"] == huidige.stap_nr, "n"].sum())
-        if int(vorige.n) != int(huidige.n) + kwijt:
-            problemen.append(
-                f"{vorige.stap} ({int(vorige.n)}) ≠ {huidige.stap} ({int(huidige.n)}) + "
-                f"uitval ({kwijt}): {int(vorige.n) - int(huidige.n) - kwijt:+d} deelnemers "
-                "niet verantwoord")
-        if int(huidige.n) > int(vorige.n):
-            problemen.append(f"{huidige.stap} telt meer deelnemers dan {vorige.stap}")
+    if "aangemeld" not in stap.index or int(stap["aangemeld"]) != n_totaal:
+        problemen.append(f"de eerste stap telt {int(stap.get('aangemeld', -1))} deelnemers, maar er "
+                         f"zijn er {n_totaal}")
+    for naam in stap.index:
+        van = stroom.loc[(stroom["soort"] == "stap") & (stroom["stap"] == naam), "van"].iloc[0]
+        if not van:
+            continue
+        verlies = int(stroom.loc[(stroom["soort"] == "verlies") & (stroom["stap"] == naam), "n"].sum())
+        if int(stap[van]) != int(stap[naam]) + verlies:
+            problemen.append(f"{van} ({int(stap[van])}) ≠ {naam} ({int(stap[naam])}) + verlies "
+                             f"({verlies}): {int(stap[van]) - int(stap[naam]) - verlies:+d} deelnemers "
+                             "niet verantwoord")
+    uit = stroom[(stroom["soort"] == "verlies") & (stroom["groep"] == "uitgevallen")]
+    redenen = int(stroom.loc[stroom["soort"] == "reden", "n"].sum())
+    if len(uit) and int(uit["n"].iloc[0]) != redenen:
+        problemen.append(f"uitgevallen ({int(uit['n'].iloc[0])}) ≠ som van de redenen ({redenen})")
+    metingen = stroom[stroom["soort"] == "meting"]
+    if "gestart" in stap.index and (metingen["n"] > int(stap["gestart"])).any():
+        problemen.append("een meetmoment telt meer deelnemers dan er gestart zijn")
     if problemen:
         raise StroomFout("De deelnemersstroom klopt niet: " + "; ".join(problemen) + ".")
 
@@ -961,6 +925,49 @@ def gevoeligheidsanalyse(
       within Monte-Carlo tolerance (the methods differ: PMM versus Bayesian normal
       regression).
     """
+    breed, cov = _breed(metingen, deelnemers, uitkomst, pre, post, covariaten, m)
+    gemeenschappelijk = dict(uitkomst=uitkomst, pre=pre, post=post)
+    rijen = [
+        _completers(breed) | gemeenschappelijk,
+        _gemengd_model(breed, list(cov.columns)) | gemeenschappelijk,
+        _imputatie(breed, m, seed) | gemeenschappelijk,
+    ]
+    return _gevoeligheid_tabel(rijen)
+
+
+_GEVOELIG_KOLOMMEN = ["methode", "label", "uitkomst", "pre", "post", "schatting", "se", "ci95_onder",
+                      "ci95_boven", "df", "p", "n", "n_compleet", "m_imputaties", "analysemodel",
+                      "status", "reden"]
+
+
+def _gevoeligheid_tabel(rijen: list[dict]) -> pd.DataFrame:
+    uit = pd.DataFrame(rijen).reindex(columns=_GEVOELIG_KOLOMMEN)
+    uit["n"] = uit["n"].astype("int64")
+    uit["n_compleet"] = uit["n_compleet"].astype("int64")
+    return uit
+
+
+def meervoudige_imputatie(
+    metingen: pd.DataFrame,
+    deelnemers: pd.DataFrame,
+    uitkomst: str,
+    pre: str = "T0",
+    post: str = "T1",
+    covariaten: Sequence[str] = (),
+    m: int = 20,
+    seed: int = 20240611,
+) -> pd.DataFrame:
+    """Only the multiple-imputation row of :func:`gevoeligheidsanalyse` (same population,
+    imputation model, pooling and seed), for callers that already have the completers and
+    mixed-model estimates: each estimate is computed once."""
+    breed, _ = _breed(metingen, deelnemers, uitkomst, pre, post, covariaten, m)
+    return _gevoeligheid_tabel([_imputatie(breed, m, seed) | dict(uitkomst=uitkomst, pre=pre,
+                                                                   post=post)])
+
+
+def _breed(metingen: pd.DataFrame, deelnemers: pd.DataFrame, uitkomst: str, pre: str, post: str,
+           covariaten: Sequence[str], m: int) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Wide data of the sensitivity population: pre, post and the covariates."""
     if m < 20:
         raise ValueError("Gebruik minstens m = 20 imputaties.")
     _controleer_kolommen(metingen, ["pseudo_id", "meetmoment", uitkomst], "metingen")
@@ -980,20 +987,7 @@ def gevoeligheidsanalyse(
     breed = pd.DataFrame({"pre": waarde(pre).reindex(d.index),
                           "post": waarde(post).reindex(d.index)})
     cov = _covariaatmatrix(d, covariaten)
-    breed = pd.concat([breed, cov], axis=1)
-    gemeenschappelijk = dict(uitkomst=uitkomst, pre=pre, post=post)
-    rijen = [
-        _completers(breed) | gemeenschappelijk,
-        _gemengd_model(breed, list(cov.columns)) | gemeenschappelijk,
-        _imputatie(breed, m, seed) | gemeenschappelijk,
-    ]
-    kolommen = ["methode", "label", "uitkomst", "pre", "post", "schatting", "se", "ci95_onder",
-                "ci95_boven", "df", "p", "n", "n_compleet", "m_imputaties", "analysemodel",
-                "status", "reden"]
-    uit = pd.DataFrame(rijen).reindex(columns=kolommen)
-    uit["n"] = uit["n"].astype("int64")
-    uit["n_compleet"] = uit["n_compleet"].astype("int64")
-    return uit
+    return pd.concat([breed, cov], axis=1), cov
 
 
 def _niet(rij: dict, reden: str) -> dict:

@@ -15,6 +15,10 @@ TABELLEN = list(config["data"]["tabellen"])
 FORMATEN = config["rapport"]["formaten"]
 DATA = config["data"]["map"]
 ANALYSES = analyses.actief(config)
+#: Internal, unprotected results (typed Parquet) and the protected release.
+INTERN = f"{RES}/intern/resultaten"
+VRIJGAVE = f"{RES}/publiceerbaar"
+CONTROLE = f"{RES}/intern/onthullingscontrole.ok"
 
 
 wildcard_constraints:
@@ -29,12 +33,6 @@ def invoerbestanden():
 
 def rapporten(interventie):
     return {f: f"{RES}/rapporten/{interventie}.{f}" for f in FORMATEN}
-
-
-def publiceerbaar(interventie):
-    """Every releasable result of one interventie that its report reads."""
-    p = f"{RES}/{interventie}/publiceerbaar"
-    return {"meta": f"{p}/interventie.json", **{a: f"{p}/{a}" for a in ANALYSES}}
 
 
 # Rule files add region-level targets here (e.g. indicator table, eindrapport).

@@ -19,11 +19,12 @@ rule inlezen:
         invoerbestanden(),
     output:
         tabellen=[f"{RES}/intern/data/{t}.parquet" for t in TABELLEN],
-        datakwaliteit=f"{RES}/publiceerbaar/datakwaliteit.csv",
-        bronnen=f"{RES}/publiceerbaar/bronnen.json",
+        datakwaliteit=f"{INTERN}/regio/invoer/datakwaliteit.parquet",
+        bronnen=f"{RES}/intern/bronnen.json",
     params:
         config=config,
         intern=f"{RES}/intern/data",
+        regio=f"{INTERN}/regio",
     log:
         f"logs/{REGIO}/inlezen.log",
     script:
@@ -36,11 +37,12 @@ rule afleiden:
         rules.inlezen.output.tabellen,
     output:
         tabellen=[f"{RES}/intern/analyse/{t}.parquet" for t in TABELLEN],
-        kwaliteit=f"{RES}/publiceerbaar/afleiding.csv",
+        kwaliteit=f"{INTERN}/regio/afleiding/afleiding.parquet",
     params:
         config=config,
         intern=rules.inlezen.params.intern,
         analyse=f"{RES}/intern/analyse",
+        regio=f"{INTERN}/regio",
     log:
         f"logs/{REGIO}/afleiden.log",
     script:

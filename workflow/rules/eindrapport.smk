@@ -1,4 +1,4 @@
-# Annual eindrapport across all interventies of the region (issue 7).
+# Annual eindrapport across all interventies of the region.
 # Build it with `snakemake eindrapport` (it is also part of `all`):
 #   results/<regio>/rapporten/eindrapport-<jaar>.html and .pdf
 # Settings: `jaar` and the section `eindrapport` (workflow/schemas/onderdelen/eindrapport.yaml).
@@ -6,29 +6,19 @@
 EINDRAPPORT = {f: f"{RES}/rapporten/eindrapport-{config['jaar']}.{f}" for f in FORMATEN}
 
 
-def eindrapport_invoer():
-    invoer = {
-        "template": f"{REPO}/reports/eindrapport.qmd",
-        "secties": sorted(str(p) for p in (REPO / "reports" / "eindrapport").glob("_*.qmd")),
-        "controles": [f"{RES}/{i}/controle.ok" for i in INTERVENTIES],
-        "meta": [publiceerbaar(i)["meta"] for i in INTERVENTIES],
-        "analyses": [p for i in INTERVENTIES for k, p in publiceerbaar(i).items() if k != "meta"],
-    }
-    if "quintuple" in ANALYSES:
-        invoer["indicatoren"] = f"{RES}/publiceerbaar/indicatoren.csv"
-    return invoer
-
-
 rule eindrapport:
-    """The region's eindrapport for `jaar`, from releasable results only (checked first)."""
+    """The region's eindrapport for `jaar`, from the checked release only."""
     input:
-        unpack(lambda w: eindrapport_invoer()),
+        vrijgave=VRIJGAVE,
+        controle=CONTROLE,
+        template=f"{REPO}/reports/eindrapport.qmd",
+        secties=sorted(str(p) for p in (REPO / "reports" / "eindrapport").glob("_*.qmd")),
     output:
         **EINDRAPPORT,
     params:
-        resultaten=RES,
+        config=config,
+        vrijgave=VRIJGAVE,
         interventies=INTERVENTIES,
-        min_n=config["disclosure"]["min_n"],
         jaar=config["jaar"],
         regio_naam=config.get("regio_naam") or REGIO,
         vorige=config["eindrapport"]["vorige_resultaten"],

@@ -1,17 +1,16 @@
-# XLSX export of releasable tables, one workbook per interventie (issue 7).
+# XLSX export of releasable tables, one workbook per interventie.
 # Target: results/<regio>/rapporten/<interventie>-tabellen.xlsx (part of `all`).
 
 
 rule export_tabellen:
     """All releasable tables of one interventie in one XLSX, checked before it is written."""
     input:
-        unpack(lambda w: publiceerbaar(w.interventie)),
-        controle=f"{RES}/{{interventie}}/controle.ok",
+        vrijgave=VRIJGAVE,
+        controle=CONTROLE,
     output:
         f"{RES}/rapporten/{{interventie}}-tabellen.xlsx",
     params:
-        map=lambda w: f"{RES}/{w.interventie}/publiceerbaar",
-        min_n=config["disclosure"]["min_n"],
+        config=config,
         volgorde=ANALYSES,
     log:
         f"logs/{REGIO}/{{interventie}}/export.log",

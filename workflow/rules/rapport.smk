@@ -1,28 +1,10 @@
-rule onthullingscontrole:
-    """Fail on any count below disclosure.min_n in the releasable results."""
-    input:
-        lambda w: publiceerbaar(w.interventie).values(),
-        rules.inlezen.output.datakwaliteit,
-        rules.afleiden.output.kwaliteit,
-    output:
-        f"{RES}/{{interventie}}/controle.ok",
-    params:
-        mappen=lambda w: [f"{RES}/{w.interventie}/publiceerbaar", f"{RES}/publiceerbaar"],
-        min_n=config["disclosure"]["min_n"],
-    log:
-        f"logs/{REGIO}/{{interventie}}/onthullingscontrole.log",
-    script:
-        "../scripts/onthullingscontrole.py"
-
-
 rule rapport_interventie:
-    """Render reports/interventie.qmd for one interventie, from releasable results only."""
+    """Render reports/interventie.qmd for one interventie, from the checked release only."""
     input:
-        unpack(lambda w: publiceerbaar(w.interventie)),
+        vrijgave=VRIJGAVE,
+        controle=CONTROLE,
         template=f"{REPO}/reports/interventie.qmd",
         secties=sorted(str(p) for p in (REPO / "reports").glob("_*.qmd")),
-        regio=rules.inlezen.output.datakwaliteit,
-        controle=f"{RES}/{{interventie}}/controle.ok",
         extra=analyses.bronbestanden(config),
     output:
         **{f: f"{RES}/rapporten/{{interventie}}.{f}" for f in FORMATEN},

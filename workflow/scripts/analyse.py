@@ -1,7 +1,10 @@
+from pathlib import Path
+
 from evaluatie import pijplijn
 
 with pijplijn.stap(snakemake.log[0]):
+    uit = Path(snakemake.output.map)
     pijplijn.analyseer_alles(snakemake.params.config, snakemake.wildcards.interventie,
-                             snakemake.params.data, snakemake.params.mappen)
+                             snakemake.params.data, uit)
     pijplijn.interventie_meta(snakemake.params.config, snakemake.wildcards.interventie,
-                              snakemake.input.bronnen, snakemake.output.meta)
+                              snakemake.input.bronnen, uit / "interventie.json")

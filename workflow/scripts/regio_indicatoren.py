@@ -3,4 +3,4 @@ from evaluatie.analyses import quintuple
 
 with pijplijn.stap(snakemake.log[0]):
     quintuple.schrijf_regiotabel(snakemake.params.config, snakemake.params.data,
-                                 snakemake.input.interventies, snakemake.output[0])
+                                 snakemake.params.mappen, snakemake.output[0])

@@ -6,15 +6,32 @@ import pandas as pd
 
 from evaluatie import beschrijving
 from evaluatie.analyses import Context
+from evaluatie.contract import Tabel, aantal, sleutel, statistiek
 
 TITEL = "Metingen per meetmoment"
+
+#: Participants with a value of an outcome at a meetmoment; the same quantity as the
+#: ``n`` of ``voor_na/gemiddelden``.
+GEMETEN = "gemeten/{uitkomst}/{meetmoment}"
+
 TABELLEN = {
-    "beschrijving": "Per uitkomst en meetmoment: n (deelnemers met een meting), gemiddelde en sd "
-                    "(zie evaluatie.beschrijving.beschrijf).",
+    "beschrijving": Tabel(
+        "Per uitkomst en meetmoment: het aantal deelnemers met een meting, gemiddelde en SD "
+        "(evaluatie.beschrijving.beschrijf).",
+        [
+            sleutel("uitkomst", "Uitkomst (naam in het datawoordenboek)"),
+            sleutel("meetmoment", "Meetmoment"),
+            aantal("n", "Deelnemers met een waarde op dit meetmoment", grootheid=GEMETEN),
+            statistiek("gemiddelde", "Gemiddelde"),
+            statistiek("sd", "Standaarddeviatie (n − 1)"),
+        ],
+        basis="n",
+    ),
 }
 
 
 def analyseer(ctx: Context) -> dict[str, pd.DataFrame]:
     m = ctx.metingen
     uitkomsten = beschrijving.uitkomsten_voor(m, ctx.spec.get("uitkomsten"), ctx.spec["doelgroep"])
+    ctx.vastleggen("beschrijving", uitkomsten=uitkomsten)
     return {"beschrijving": beschrijving.beschrijf(m, uitkomsten, ctx.meetmomenten)}

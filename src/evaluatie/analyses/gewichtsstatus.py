@@ -6,12 +6,10 @@ Leest de afgeleide kolommen van ``metingen`` (zie :mod:`evaluatie.afleiden`):
 hoofdgroepen (ondergewicht, gezond gewicht, overgewicht, obesitas): minder kleine cellen, en
 vergelijkbaar over de grens van 18 jaar heen.
 
-Onthulling: de pijplijn onderdrukt aantallen onder ``min_n`` (primair). Omdat de tabellen ook
-totalen geven (``n_gemeten`` per meetmoment, ``n_paren``), onderdrukt deze module zelf ook
-secundair met :func:`evaluatie.disclosure.onderdruk_met_totalen` (groepen: de categorieën van
-één meetmoment; rijen, kolommen, de hele kruistabel en de drie richtingen van de overgangen),
-zodat geen cel uit een totaal is terug te rekenen. Kolom ``onderdrukking``: primair,
-secundair of leeg.
+Onthulling: de specificaties (:data:`TABELLEN`) leggen vast hoe de cellen optellen (de
+categorieën van één meetmoment; rijen, kolommen en richtingen van de kruistabel; de
+kruistabel tegenover de verdeling), zodat de onthullingscontrole geen cel uit een totaal
+terug laat rekenen.
 """
 
 from __future__ import annotations
@@ -19,35 +17,61 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from evaluatie import disclosure, groei
+from evaluatie import groei
 from evaluatie.analyses import Context
+from evaluatie.contract import Som, Tabel, aandeel, aantal, sleutel
 
 TITEL = "Gewichtsstatus"
+VERDELING = "gewichtsstatus/{meetmoment}/{gewichtsstatus}"
+PAREN = "gewichtsstatus/paren/{meetmoment_van}/{meetmoment_naar}"
+RICHTING = "gewichtsstatus/paren/{meetmoment_van}/{meetmoment_naar}/{richting}"
+_OVERGANG = [sleutel("meetmoment_van"), sleutel("meetmoment_naar")]
+
 TABELLEN = {
-    "verdeling": "Per meetmoment en gewichtsstatus (hoofdgroep): n, n_gemeten (deelnemers met een "
-                 "gewichtsstatus op dat meetmoment) en procent = 100 · n / n_gemeten.",
-    "overgangen": "Kruistabel van gewichtsstatus tussen de eerste twee meetmomenten (complete paren): "
-                  "meetmoment_van, meetmoment_naar, status_van, status_naar, n.",
-    "overgangen_samenvatting": "Complete paren per richting (lager, gelijk, hoger: naar een lagere, "
-                               "dezelfde of een hogere categorie): n, n_paren, procent = 100 · n / "
-                               "n_paren.",
-    "herkomst": "Welke referentie of grenzen gebruikt zijn: maat (BMI-z-score, gewichtsstatus), "
-                "referentie (naam en versie), bron (berekend of geleverd), n (metingen).",
+    "verdeling": Tabel(
+        "Per meetmoment en gewichtsstatus (hoofdgroep): n, n_gemeten (deelnemers met een "
+        "gewichtsstatus op dat meetmoment) en procent = 100 · n / n_gemeten.",
+        [sleutel("meetmoment"), sleutel("gewichtsstatus"),
+         aantal("n", grootheid=VERDELING.replace("{meetmoment}", "{meetmoment}")),
+         aantal("n_gemeten", grootheid="gewichtsstatus/{meetmoment}", gewicht=5),
+         aandeel("procent", teller="n", noemer="n_gemeten")],
+        relaties=[Som("n", "gewichtsstatus/{meetmoment}", per=("meetmoment",))],
+    ),
+    "overgangen": Tabel(
+        "Kruistabel van gewichtsstatus tussen de eerste twee meetmomenten (complete paren), met de "
+        "richting van de overgang (lager, gelijk, hoger).",
+        [*_OVERGANG, sleutel("status_van"), sleutel("status_naar"), sleutel("richting"),
+         aantal("n")],
+        relaties=[
+            Som("n", PAREN, per=("meetmoment_van", "meetmoment_naar")),
+            Som("n", RICHTING, per=("meetmoment_van", "meetmoment_naar", "richting")),
+            Som("n", "gewichtsstatus/{meetmoment_van}/{status_van}",
+                per=("meetmoment_van", "meetmoment_naar", "status_van"),
+                rest="gewichtsstatus/{meetmoment_van}/{meetmoment_naar}/{status_van}/zonder_paar"),
+            Som("n", "gewichtsstatus/{meetmoment_naar}/{status_naar}",
+                per=("meetmoment_van", "meetmoment_naar", "status_naar"),
+                rest="gewichtsstatus/{meetmoment_van}/{meetmoment_naar}/{status_naar}/zonder_voor"),
+        ],
+    ),
+    "overgangen_samenvatting": Tabel(
+        "Complete paren per richting (lager, gelijk, hoger: naar een lagere, dezelfde of een "
+        "hogere categorie): n, n_paren, procent = 100 · n / n_paren.",
+        [*_OVERGANG, sleutel("richting"), aantal("n", grootheid=RICHTING),
+         aantal("n_paren", grootheid=PAREN, gewicht=5),
+         aandeel("procent", teller="n", noemer="n_paren")],
+    ),
+    "herkomst": Tabel(
+        "Welke referentie of grenzen gebruikt zijn: maat (BMI-z-score, gewichtsstatus), "
+        "referentie (naam en versie), bron (berekend of geleverd), n (metingen).",
+        [sleutel("maat"), sleutel("referentie"), sleutel("bron"), aantal("n", "Metingen")],
+    ),
 }
 
 _GROEPEN = list(groei.CATEGORIEEN_HOOFDGROEP)
 
 
-def verdeling(metingen: pd.DataFrame, meetmomenten: list[str], min_n: int) -> pd.DataFrame:
-    """Gewichtsstatus (hoofdgroep) per meetmoment, met secundaire onderdrukking.
-
-    Returns
-    -------
-    DataFrame
-        Eén rij per meetmoment x hoofdgroep: ``meetmoment``, ``gewichtsstatus``, ``n``,
-        ``n_gemeten``, ``procent`` (van ``n_gemeten``), ``onderdrukt`` (secundair; de
-        pijplijn voegt de primaire toe).
-    """
+def verdeling(metingen: pd.DataFrame, meetmomenten: list[str]) -> pd.DataFrame:
+    """Gewichtsstatus (hoofdgroep) per meetmoment: n, n_gemeten en procent."""
     rijen = []
     for t in meetmomenten:
         s = metingen.loc[metingen["meetmoment"] == t, "gewichtsstatus_hoofdgroep"].dropna()
@@ -56,29 +80,22 @@ def verdeling(metingen: pd.DataFrame, meetmomenten: list[str], min_n: int) -> pd
             n = int((s == cat).sum())
             rijen.append({"meetmoment": t, "gewichtsstatus": cat, "n": n, "n_gemeten": totaal,
                           "procent": 100.0 * n / totaal if totaal else np.nan})
-    df = pd.DataFrame(rijen, columns=["meetmoment", "gewichtsstatus", "n", "n_gemeten", "procent"])
-    return disclosure.onderdruk_met_totalen(df, min_n, per=["meetmoment"])
+    return pd.DataFrame(rijen, columns=["meetmoment", "gewichtsstatus", "n", "n_gemeten", "procent"])
 
 
-def overgangen(metingen: pd.DataFrame, van: str, naar: str, min_n: int
-               ) -> tuple[pd.DataFrame, pd.DataFrame]:
+def overgangen(metingen: pd.DataFrame, van: str, naar: str) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Kruistabel en samenvatting van de overgangen ``van`` → ``naar`` (complete paren)."""
     kruis = groei.gewichtsstatus_overgangen(metingen, van, naar, kolom="gewichtsstatus_hoofdgroep")
     rang = {c: i for i, c in enumerate(_GROEPEN)}
-    verschil = kruis["status_naar"].map(rang) - kruis["status_van"].map(rang)
+    verschil = np.sign(kruis["status_naar"].map(rang) - kruis["status_van"].map(rang))
+    kruis["richting"] = verschil.map({-1: "lager", 0: "gelijk", 1: "hoger"})
     n_paren = int(kruis["n"].sum())
     samenvatting = pd.DataFrame([
         {"meetmoment_van": van, "meetmoment_naar": naar, "richting": richting,
-         "n": int(kruis.loc[np.sign(verschil) == teken, "n"].sum()), "n_paren": n_paren}
-        for richting, teken in (("lager", -1), ("gelijk", 0), ("hoger", 1))
+         "n": int(kruis.loc[kruis["richting"] == richting, "n"].sum()), "n_paren": n_paren}
+        for richting in ("lager", "gelijk", "hoger")
     ])
     samenvatting["procent"] = (100.0 * samenvatting["n"] / n_paren) if n_paren else np.nan
-    samenvatting = disclosure.onderdruk_met_totalen(samenvatting, min_n, per=["meetmoment_van"])
-    # every row and column of the cross table, the whole table (n_paren) and the three
-    # directions (published in the summary) add up to a released total
-    richting = [list(kruis.index[np.sign(verschil) == teken]) for teken in (-1, 0, 1)]
-    kruis = disclosure.onderdruk_met_totalen(kruis, min_n, per=["status_van", "status_naar"],
-                                             groepen=[list(kruis.index), *richting])
     return kruis, samenvatting
 
 
@@ -114,10 +131,12 @@ def analyseer(ctx: Context) -> dict[str, pd.DataFrame]:
         # no BMI for this interventie: empty tables, the report says so in one sentence
         return {"herkomst": herkomst(m)}
     van, naar = ctx.meetmomenten[:2]
-    kruis, samenvatting = overgangen(m, van, naar, ctx.min_n)
+    kruis, samenvatting = overgangen(m, van, naar)
+    ctx.vastleggen("gewichtsstatus", van=van, naar=naar)
     return {
-        "verdeling": verdeling(m, ctx.meetmomenten, ctx.min_n),
-        "overgangen": kruis,
+        "verdeling": verdeling(m, ctx.meetmomenten),
+        "overgangen": kruis[["meetmoment_van", "meetmoment_naar", "status_van", "status_naar",
+                             "richting", "n"]],
         "overgangen_samenvatting": samenvatting,
         "herkomst": herkomst(m),
     }

@@ -2,96 +2,233 @@
 how sensitive the primary outcome is to the missing data that dropout leaves behind.
 
 The statistics are in :mod:`evaluatie.uitval` (validated against R); this module picks
-the populations, the primary outcome and the settings (config section ``uitval``,
-schema ``workflow/schemas/onderdelen/uitval.yaml``) and shapes releasable tables.
+the populations and the settings (config section ``uitval``, schema
+``workflow/schemas/onderdelen/uitval.yaml``) and returns tables under their
+specifications (:data:`TABELLEN`). Disclosure control happens afterwards, for the whole
+region at once (:mod:`evaluatie.disclosure`).
 
-Populations (all: the interventie group of this interventie, comparison group left out)
+Populations (all: the interventie group, comparison group left out)
 
 - flow (``stroom``): everyone registered; the flow must add up, else
-  :class:`~evaluatie.uitval.StroomFout` stops the pipeline.
+  :class:`~evaluatie.uitval.StroomFout` stops the pipeline. "Afgerond" is status
+  ``afgerond``, here and everywhere.
 - rates (``percentages``) and time to dropout (``km``): everyone who started.
 - who drops out (``tabel1``, ``uitvalmodel``): started participants whose follow-up is
-  over, status ``uitgevallen`` (1) or ``afgerond`` (0). Still active participants are
-  not dropouts and not completers, so they are left out; with
-  ``uitval.volledige_followup_dagen`` only start cohorts that all had the full
-  programme time before the peildatum are used. This matches how dropout arises (and
-  how :mod:`evaluatie.synth` generates it): a started participant drops out or not;
-  in recent cohorts only the early dropouts are visible yet, which biases the
-  intercept (not the odds ratios) unless those cohorts are left out.
-- sensitivity (``gevoeligheid``): see :func:`evaluatie.uitval.gevoeligheidsanalyse`.
-
-Primary outcome of an interventie (first rule that gives an outcome with data):
-
-1. ``interventies.<code>.primaire_uitkomst`` in the config;
-2. the first outcome marked ``primair`` in the data dictionary (``bmi_z``);
-3. the first outcome in ``interventies.<code>.uitkomsten``;
-4. ``pg_totaal`` (Positieve Gezondheid, mean of the six dimensions);
-5. the first dictionary outcome measured for this interventie.
-
-Rule 2–5 only consider outcomes with at least one value for this interventie.
+  over, status ``uitgevallen`` or ``afgerond``; with ``uitval.volledige_followup_dagen``
+  only start cohorts that all had the full programme time before the peildatum.
+- sensitivity (``gevoeligheid``): the primary outcome (``Context.primaire_uitkomst``)
+  under three ways of handling missing data. The completers and mixed-model rows are the
+  very estimates of ``voor_na`` (computed once); multiple imputation is added here.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
-import yaml
+from statsmodels.stats.multitest import multipletests
 
-from evaluatie import beschrijving, disclosure, woordenboek
+from evaluatie import beschrijving, woordenboek
 from evaluatie import uitval as u
 from evaluatie.analyses import Context
-from evaluatie.config import SCHEMA
+from evaluatie.analyses.voor_na import PAREN
+from evaluatie.contract import (Cumulatief, RijSom, Som, Tabel, aandeel, aantal, code, instelling,
+                                sleutel, statistiek, tekst)
 from evaluatie.fouten import ConfigFout
+from evaluatie.oordeel import OORDELEN, RICHTINGEN, oordeel, richting
 
 TITEL = "Deelnemers en uitval"
-TABELLEN = {
-    "stroom": "Deelnemersstroom (TREND/CONSORT): per stap het aantal deelnemers (soort 'stap'), "
-              "het totale verlies sinds de vorige stap ('uitval_totaal') en het verlies per reden "
-              "('uitval'); zie evaluatie.uitval.deelnemersstroom. Met secundaire onderdrukking "
-              "(kolom onderdrukking: primair/secundair), zodat geen verborgen aantal uit de sommen "
-              "per stap volgt.",
-    "percentages": "Uitvalpercentage onder gestarte deelnemers met Wilson-95%-BI, totaal en per "
-                   "startcohort (indeling, periode, n_gestart, n_uitgevallen, percentage, "
-                   "ci95_onder, ci95_boven); cohorten die samen het totaal geven zijn secundair "
-                   "onderdrukt waar nodig (kolom onderdrukking).",
-    "tabel1": "Uitvallers versus afronders bij de start: per kenmerk, niveau en groep n, "
-              "percentage van de groep (n_noemer = groepsgrootte, onbekend meegeteld) of "
-              "gemiddelde (SD) en mediaan (Q1, Q3), SMD en p-waarde; ontbrekende waarden als niveau "
-              "'onbekend' (zie evaluatie.uitval.vergelijk_uitvallers). Secundair onderdrukt per "
-              "kenmerk en groep (kolom onderdrukking); bij een continu kenmerk verdwijnt dan alleen "
-              "n, het gemiddelde blijft (onderdrukt = False).",
-    "uitvalmodel": "Logistische regressie van uitval op kenmerken bij de start: odds ratio's met "
-                   "Wald-95%-BI; continue voorspellers per SD (zie evaluatie.uitval.uitvalmodel).",
-    "km": "Kaplan-Meier: aandeel nog niet uitgevallen op vaste tijdstippen sinds start, met "
-          "95%-BI, aantal nog in follow-up en cumulatieve uitval (zie "
-          "evaluatie.uitval.km_op_vaste_tijden).",
-    "gevoeligheid": "Verandering in de primaire uitkomst (na − voor) bij drie aanpakken van "
-                    "ontbrekende gegevens: completers, gemengd model, meervoudige imputatie "
-                    "(zie evaluatie.uitval.gevoeligheidsanalyse).",
-    "conclusie": "Per vergelijking een gegenereerde zin: verschilt de conclusie tussen de drie "
-                 "aanpakken?",
-    "opzet": "Gebruikte keuzes: primaire uitkomst en de regel waarmee die is gekozen, populatie "
-             "van het uitvalmodel, uitgesloten kleine niveaus, instellingen.",
-}
+VEREIST = ["voor_na"]
 
 PRIMAIR = "primaire_uitkomst"
 PG_TOTAAL_TITEL = "Positieve Gezondheid (totaal)"
-SCHEMA_UITVAL = SCHEMA.parent / "onderdelen" / "uitval.yaml"
+STATUS = ("ok", "niet_te_berekenen")
+
+#: Quantities of the flow, shared with other tables (percentages, km, quintuple).
+STROOM = "deelnemers/{stap}/{groep}/{reden}"
+GESTART = "deelnemers/gestart//"
+AFGEROND = "deelnemers/afgerond//"
+UITGEVALLEN = "deelnemers/afgerond/uitgevallen/"
+NOG_ACTIEF = "deelnemers/afgerond/nog_actief/"
+TABEL1 = "tabel1/{kenmerk}/{niveau}/{groep}"
+
+
+def _status() -> list:
+    return [code("status", "ok of niet_te_berekenen", STATUS), tekst("reden", "Waarom niet")]
+
+
+TABELLEN = {
+    "stroom": Tabel(
+        "Deelnemersstroom (TREND/CONSORT): aangemeld → gestart → afgerond (status afgerond), het "
+        "verlies per stap (niet gestart; uitgevallen, per reden; nog actief) en per meetmoment het "
+        "aantal gestarte deelnemers met een meting (evaluatie.uitval.deelnemersstroom).",
+        [
+            sleutel("stap_nr", dtype="Int64"), sleutel("stap"), sleutel("van", "Vorige stap"),
+            sleutel("soort", "stap, verlies, reden of meting"), sleutel("groep", "Verliesgroep"),
+            sleutel("reden", "Reden van uitval (code uit het woordenboek)"),
+            aantal("n", "Deelnemers", grootheid=STROOM, gewicht=5),
+        ],
+        relaties=[
+            Som("n", "deelnemers/{van}//", per=("van",), waar={"soort": ("stap", "verlies")}),
+            Som("n", "deelnemers/{stap}/{groep}/", per=("stap", "groep"), waar={"soort": ("reden",)}),
+            Som("n", GESTART, per=("stap",), waar={"soort": ("meting",)},
+                rest="deelnemers/{stap}/niet_gemeten/"),
+        ],
+    ),
+    "percentages": Tabel(
+        "Uitvalpercentage onder gestarte deelnemers met Wilson-95%-BI, totaal en per startcohort "
+        "(evaluatie.uitval.uitvalpercentages).",
+        [
+            sleutel("indeling", "totaal, jaar of kwartaal"), sleutel("periode"),
+            aantal("n_gestart", grootheid="cohort/{periode}/gestart", gewicht=5),
+            aantal("n_uitgevallen", grootheid="cohort/{periode}/uitgevallen", gewicht=5),
+            aandeel("percentage", "100 · n_uitgevallen / n_gestart", teller="n_uitgevallen",
+                    noemer="n_gestart"),
+            statistiek("ci95_onder"), statistiek("ci95_boven"), *_status(),
+        ],
+        basis=("n_gestart", "n_uitgevallen"),
+        relaties=[
+            Som("n_gestart", "cohort/totaal/gestart", waar={"!indeling": ("totaal",)}),
+            Som("n_uitgevallen", "cohort/totaal/uitgevallen", waar={"!indeling": ("totaal",)}),
+            RijSom(GESTART, ("n_gestart",), waar={"indeling": ("totaal",)}),
+            RijSom(UITGEVALLEN, ("n_uitgevallen",), waar={"indeling": ("totaal",)}),
+            RijSom("n_gestart", ("n_uitgevallen",), rest="cohort/{periode}/niet_uitgevallen"),
+        ],
+    ),
+    "tabel1": Tabel(
+        "Uitvallers versus afronders bij de start: per kenmerk, niveau en groep n, percentage van de "
+        "groep (onbekend meegeteld) of gemiddelde (SD) en mediaan (Q1, Q3), SMD en p-waarde "
+        "(evaluatie.uitval.vergelijk_uitvallers).",
+        [
+            sleutel("kenmerk"), sleutel("label", "Naam van het kenmerk (woordenboek)"),
+            sleutel("type", "aantal, continu of categorisch"), sleutel("niveau"), sleutel("groep"),
+            aantal("n", "Deelnemers (continu: met een waarde)", grootheid=TABEL1),
+            aantal("n_noemer", "Groepsgrootte", grootheid="tabel1/n//{groep}"),
+            aandeel("percentage", "100 · n / n_noemer", teller="n", noemer="n_noemer"),
+            *[statistiek(k, basis="n") for k in ("gemiddelde", "sd", "mediaan", "q1", "q3")],
+            statistiek("smd", "Gestandaardiseerd verschil uitvallers − afronders", basis="n_noemer"),
+            statistiek("p", basis="n_noemer"),
+            code("toets", woorden=("Welch t-toets", "chi-kwadraat", "Fisher exact",
+                                   "Fisher exact (Monte Carlo)", ""), basis="n_noemer"),
+            *_status(),
+        ],
+        basis="n",
+        relaties=[Som("n", "tabel1/n//{groep}", per=("kenmerk", "groep"), waar={"!kenmerk": ("n",)}),
+                  Som("n", UITGEVALLEN, waar={"kenmerk": ("n",), "groep": ("uitvallers",)},
+                      rest="tabel1/uitvallers_buiten_populatie"),
+                  Som("n", AFGEROND, waar={"kenmerk": ("n",), "groep": ("afronders",)},
+                      rest="tabel1/afronders_buiten_populatie")],
+    ),
+    "uitvalmodel": Tabel(
+        "Logistische regressie van uitval op kenmerken bij de start: odds ratio's met Wald-95%-BI; "
+        "continue voorspellers per SD (evaluatie.uitval.uitvalmodel).",
+        [
+            sleutel("term"), sleutel("label"), sleutel("predictor"), sleutel("niveau"),
+            sleutel("referentie"),
+            # logit with Wald z: the coefficients do not give the model's n away
+            *[statistiek(k, onthult=False) for k in ("coef", "se", "odds_ratio", "ci95_onder",
+                                                     "ci95_boven", "p")],
+            aantal("n", "Deelnemers in het model", grootheid="uitvalmodel/n"),
+            aantal("n_uitgevallen", "Uitvallers in het model", grootheid="uitvalmodel/uitgevallen"),
+            *_status(),
+            sleutel("per", "SD voor een gestandaardiseerde voorspeller"),
+            statistiek("sd_predictor", basis="n", onthult=False),
+            statistiek("gemiddelde_predictor", basis="n", onthult=False),
+            aantal("n_niveau", "Deelnemers op dit niveau in het model",
+                   grootheid="uitvalmodel/{predictor}/{niveau}"),
+        ],
+        basis=("n", "n_uitgevallen", "n_niveau"),
+        relaties=[
+            RijSom("n", ("n_uitgevallen",), rest="uitvalmodel/afgerond", waar={"term": ("(intercept)",)}),
+            RijSom("tabel1/n//uitvallers", ("n_uitgevallen",), rest="uitvalmodel/uitvallers_buiten",
+                   waar={"term": ("(intercept)",)}),
+            RijSom("tabel1/n//afronders", ("uitvalmodel/afgerond",), rest="uitvalmodel/afronders_buiten",
+                   waar={"term": ("(intercept)",)}),
+            Som("n_niveau", "uitvalmodel/n", per=("predictor",), waar={"!niveau": ("",)},
+                rest="uitvalmodel/{predictor}/_referentie"),
+            RijSom(("tabel1/{predictor}/{niveau}/uitvallers", "tabel1/{predictor}/{niveau}/afronders"),
+                   ("n_niveau",), rest="uitvalmodel/{predictor}/{niveau}/buiten",
+                   waar={"!niveau": ("",)}),
+        ],
+    ),
+    "km": Tabel(
+        "Kaplan–Meier: aandeel nog niet uitgevallen op vaste tijdstippen sinds de start, met 95%-BI, "
+        "het aantal nog in follow-up en cumulatief uitgevallen en gecensureerd "
+        "(evaluatie.uitval.km_op_vaste_tijden).",
+        [
+            sleutel("tijd_maanden", dtype="float64"), sleutel("tijd_dagen", dtype="float64"),
+            aantal("n_risico", "Nog in follow-up na dit tijdstip", gewicht=3),
+            aantal("n_uitval_cum", "Uitgevallen tot en met dit tijdstip", gewicht=3),
+            aantal("n_gecensureerd_cum", "Follow-up beëindigd zonder uitval", gewicht=3),
+            statistiek("overleving", "Aandeel nog niet uitgevallen"),
+            statistiek("ci95_onder"), statistiek("ci95_boven"),
+            sleutel("status", "ok, of niet_te_berekenen als er geen curve is"), tekst("reden"),
+        ],
+        basis="n_risico",
+        relaties=[
+            RijSom(GESTART, ("n_risico", "n_uitval_cum", "n_gecensureerd_cum"),
+                   waar={"status": ("ok",)}),
+            RijSom(UITGEVALLEN, ("n_uitval_cum",), rest="km/uitval_later/{_rij}", waar={"status": ("ok",)}),
+            Cumulatief("n_uitval_cum", "tijd_dagen", rest="km/uitval_tussen/{_rij}"),
+            Cumulatief("n_gecensureerd_cum", "tijd_dagen", rest="km/gecensureerd_tussen/{_rij}"),
+        ],
+    ),
+    "gevoeligheid": Tabel(
+        "Verandering in de primaire uitkomst (na − voor) bij drie aanpakken van ontbrekende "
+        "gegevens: completers en het gemengde model (dezelfde schattingen als voor_na) en "
+        "meervoudige imputatie (evaluatie.uitval.meervoudige_imputatie), met p na Holm-correctie "
+        "over de vergelijkingen van de primaire uitkomst, richting en oordeel.",
+        [
+            sleutel("methode", "completers, gemengd_model of meervoudige_imputatie"),
+            *[sleutel(k) for k in ("uitkomst", "pre", "post")],
+            *[statistiek(k) for k in ("schatting", "se", "ci95_onder", "ci95_boven", "df", "p",
+                                      "p_gecorrigeerd")],
+            code("richting", woorden=RICHTINGEN), code("oordeel", woorden=OORDELEN),
+            aantal("n_paren", "Completers (completersrij)", grootheid=PAREN),
+            aantal("n_deelnemers", "Deelnemers in het gemengde model", grootheid="model/{uitkomst}/{pre}"),
+            aantal("n_populatie", "Deelnemers in de imputatie",
+                   grootheid="mice/{uitkomst}/{pre}/{post}/populatie"),
+            aantal("n_compleet", "Van wie voor én na gemeten (imputatierij)",
+                   grootheid="mice/{uitkomst}/{pre}/{post}/compleet"),
+            instelling("m_imputaties", "Aantal imputaties"),
+            *_status(),
+        ],
+        basis=("n_paren", "n_deelnemers", "n_populatie", "n_compleet"),
+        relaties=[
+            RijSom("n_populatie", ("n_compleet",), rest="mice/{uitkomst}/{pre}/{post}/onvolledig",
+                   waar={"methode": ("meervoudige_imputatie",)}),
+            RijSom(PAREN, ("n_compleet",), rest="mice/{uitkomst}/{pre}/{post}/paren_buiten",
+                   waar={"methode": ("meervoudige_imputatie",)}),
+        ],
+    ),
+    "conclusie": Tabel(
+        "Per vergelijking: geven de drie aanpakken hetzelfde oordeel? (gelijk, verschillend of "
+        "niet_te_berekenen)",
+        [*[sleutel(k) for k in ("uitkomst", "pre", "post")],
+         code("conclusie", woorden=("gelijk", "verschillend", "niet_te_berekenen")),
+         aantal("n_paren", grootheid=PAREN), aantal("n_deelnemers", grootheid="model/{uitkomst}/{pre}")],
+        basis=("n_paren", "n_deelnemers"),
+    ),
+    "opzet": Tabel(
+        "Gebruikte keuzes: primaire uitkomst, voormeting, populatie van het uitvalmodel, uitgesloten "
+        "kleine niveaus en de instellingen.",
+        [sleutel("primaire_uitkomst"), sleutel("voormeting"),
+         instelling("volledige_followup_dagen", dtype="Int64"),
+         sleutel("gestart_tot", "Alleen wie vóór deze datum startte, telt mee in Tabel 1 en het model"),
+         sleutel("uitgesloten_niveaus", "Niveaus met te weinig uitvallers of afronders voor het model"),
+         sleutel("referentie"), sleutel("cohort"), instelling("km_stap_maanden", dtype="Int64"),
+         instelling("mice_m", dtype="Int64"), instelling("seed", dtype="Int64")],
+    ),
+}
 
 
 # ----------------------------------------------------------------------------- settings
 
 
 def instellingen(config: dict[str, Any]) -> dict[str, Any]:
-    """The ``uitval`` section of the config with the schema defaults filled in."""
-    schema = yaml.safe_load(Path(SCHEMA_UITVAL).read_text(encoding="utf-8"))
-    uit = {k: v["default"] for k, v in schema["properties"].items()}
-    uit.update(config.get("uitval") or {})
-    return uit
+    """The ``uitval`` section of the validated config (defaults from the schema)."""
+    return dict(config["uitval"])
 
 
 def _titel(uitkomst: str) -> str:
@@ -99,36 +236,6 @@ def _titel(uitkomst: str) -> str:
         return PG_TOTAAL_TITEL
     alle = woordenboek.uitkomsten()
     return alle[uitkomst].titel if uitkomst in alle else uitkomst
-
-
-def primaire_uitkomst(ctx: Context) -> tuple[str | None, str]:
-    """The interventie's primary outcome and the rule that chose it (Dutch text).
-
-    See the module docstring for the rule. Returns ``(None, reden)`` when the
-    interventie has no outcome with data.
-    """
-    m = ctx.metingen
-    gekozen = ctx.spec.get("primaire_uitkomst")
-    if gekozen:
-        if gekozen not in m.columns:
-            raise ConfigFout(f"interventies.{ctx.interventie}.primaire_uitkomst: {gekozen!r} is "
-                             "geen uitkomst in metingen")
-        return gekozen, "ingesteld in de configuratie (primaire_uitkomst)"
-    lijst = ctx.spec.get("uitkomsten")
-    kandidaten = [k for k in beschrijving.uitkomsten_voor(m, lijst)
-                  if k in m.columns and m[k].notna().any()]
-    woorden = woordenboek.uitkomsten()
-    primair = [k for k in kandidaten if k in woorden and woorden[k].primair]
-    if primair:
-        return primair[0], "als primaire uitkomst gemarkeerd in het datawoordenboek"
-    if lijst and kandidaten:
-        return kandidaten[0], "eerste uitkomst in de configuratie van de interventie"
-    if "pg_totaal" in kandidaten:
-        return "pg_totaal", ("geen primaire uitkomst in woordenboek of configuratie; "
-                             "standaard Positieve Gezondheid (totaal)")
-    if kandidaten:
-        return kandidaten[0], "eerste gemeten uitkomst (geen primaire uitkomst aangewezen)"
-    return None, "geen enkele uitkomst gemeten bij deze interventie"
 
 
 # ----------------------------------------------------------------------------- data
@@ -208,11 +315,10 @@ def _kleine_niveaus(data: pd.DataFrame, kolommen: list[str], min_n: int
                     ) -> tuple[pd.DataFrame, list[str], list[tuple[str, str]]]:
     """Leave out categorical levels with fewer than ``min_n`` uitvallers or afronders.
 
-    Such a level cannot be estimated reliably (often complete separation) and its odds
-    ratio would reveal a small group: its participants are set to missing, so the
-    complete-case model leaves them out. A predictor with fewer than two levels left is
-    dropped from the model instead. Repeats until stable, as leaving out rows changes
-    the counts of the other predictors.
+    Such a level cannot be estimated reliably (often complete separation): its
+    participants are set to missing, so the complete-case model leaves them out. A
+    predictor with fewer than two levels left is dropped from the model instead. Repeats
+    until stable, as leaving out rows changes the counts of the other predictors.
 
     Returns the data, the predictors kept, and the (predictor, level) pairs left out
     (level ``"alle niveaus"`` for a dropped predictor).
@@ -246,145 +352,14 @@ def _kleine_niveaus(data: pd.DataFrame, kolommen: list[str], min_n: int
 # ----------------------------------------------------------------------------- tables
 
 
-# Secondary suppression (docs/onthullingscontrole.md). The runner's primary suppression
-# (disclosure.onderdruk) runs again on the returned tables; it finds no count left in
-# [1, min_n) and so changes nothing. Label columns are passed as key columns, so a
-# suppressed row keeps its step number, level and group.
-
-STROOM_SLEUTELS = ["stap_nr", "stap", "label", "soort", "reden_uitval", "status", "reden"]
-
-
-def stroom_onderdrukt(stroom: pd.DataFrame, min_n: int) -> pd.DataFrame:
-    """The participant flow with primary and secondary suppression.
-
-    Additive groups per stage ``k``: ``n(stap k-1) = n(stap k) + n(uitval_totaal k)``
-    and ``n(uitval_totaal k) = sum of n(uitval k)`` (recipe in
-    ``docs/onthullingscontrole.md``). Adds ``onderdrukking`` (``primair`` /
-    ``secundair`` / ``""``); ``stap_nr`` and the other labels stay filled.
-    """
-    s = stroom.reset_index(drop=True)
-    rij = {(r.soort, r.stap_nr): i for i, r in s.iterrows() if r.soort != "uitval"}
-    groepen = []
-    for k in sorted(s["stap_nr"].unique())[1:]:
-        verlies = list(s.index[(s["soort"] == "uitval") & (s["stap_nr"] == k)])
-        totaal = rij.get(("uitval_totaal", k))
-        groepen.append([rij[("stap", k - 1)], rij[("stap", k)],
-                        *([totaal] if totaal is not None else verlies)])
-        if totaal is not None:
-            groepen.append([totaal, *verlies])
-    return disclosure.onderdruk_met_totalen(s, min_n, groepen=groepen,
-                                            sleutelkolommen=STROOM_SLEUTELS)
-
-
-def percentages_onderdrukt(perc: pd.DataFrame, min_n: int) -> pd.DataFrame:
-    """Dropout rates with primary and secondary suppression, row by row.
-
-    The cohort rows of one ``indeling`` add up to the ``totaal`` row, in both
-    ``n_gestart`` and ``n_uitgevallen``. A row is released or hidden as a whole (its
-    percentage gives one count from the other), so the rule of
-    :func:`evaluatie.disclosure.onderdruk_met_totalen` is applied to rows: in each count
-    column, the hidden rows of a group are never exactly one and add up to at least
-    ``min_n``; otherwise the row with the smallest non-zero count in that column is
-    hidden too, until nothing changes.
-    """
-    p = perc.reset_index(drop=True)
-    w = p[["n_gestart", "n_uitgevallen"]].to_numpy(float)
-    primair = ((w >= 1) & (w < min_n)).any(axis=1)
-    verborgen = primair.copy()
-    totaal = list(p.index[p["indeling"] == "totaal"])
-    groepen = [[*p.index[p["indeling"] == ind], *totaal] for ind in p["indeling"].unique()
-               if ind != "totaal"]
-    veranderd = True
-    while veranderd:
-        veranderd = False
-        for g in groepen:
-            for j in range(w.shape[1]):
-                weg = [i for i in g if verborgen[i]]
-                if not weg or (len(weg) >= 2 and w[weg, j].sum() >= min_n):
-                    continue
-                kandidaten = sorted((i for i in g if not verborgen[i] and w[i, j] > 0),
-                                    key=lambda i, j=j: (w[i, j], i))
-                if kandidaten:
-                    verborgen[kandidaten[0]] = True
-                    veranderd = True
-    soort = np.where(primair, "primair", np.where(verborgen, "secundair", ""))
-    return _verberg_rijen(p, soort, ["indeling", "periode", "status", "reden"])
-
-
-def _verberg_rijen(df: pd.DataFrame, onderdrukking: np.ndarray, sleutels: list[str]) -> pd.DataFrame:
-    """Blank every non-key column of the rows with a non-empty ``onderdrukking``."""
-    uit = df.copy()
-    weg = onderdrukking != ""
-    for k in uit.columns:
-        if k in sleutels:
-            continue
-        if pd.api.types.is_integer_dtype(uit[k]) and not pd.api.types.is_extension_array_dtype(uit[k]):
-            uit[k] = uit[k].astype("Int64")
-        if weg.any():
-            uit.loc[weg, k] = pd.NA if uit[k].dtype == object else np.nan
-    uit["onderdrukt"] = weg
-    uit["onderdrukking"] = onderdrukking
-    return uit
-
-
-TABEL1_SLEUTELS = ["kenmerk", "label", "type", "niveau", "groep", "toets", "status", "reden"]
-TABEL1_STATISTIEK = ["gemiddelde", "sd", "mediaan", "q1", "q3", "smd", "p", "n_noemer"]
-# n_noemer is the group size (tabel1_publiceerbaar), released in the "n" rows anyway
-
-
-def tabel1_onderdrukt(t1: pd.DataFrame, min_n: int,
-                      totalen: Mapping[tuple[str, str], int] | None = None) -> pd.DataFrame:
-    """Table 1 with primary and secondary suppression.
-
-    Additive groups: within (kenmerk, groep) the levels including ``onbekend`` add up
-    to the group size (released in the row ``kenmerk == "n"`` and in ``n_noemer``, so
-    the size itself is never a complement); and, for a (kenmerk, niveau) in
-    ``totalen`` (a level count released elsewhere, e.g. ``n_niveau`` of the dropout
-    model when it counts the same people), uitvallers + afronders.
-
-    A continuous kenmerk's row (mean, SD, …) chosen as a complement loses only its
-    count ``n``: its statistics rest on at least ``min_n`` people (else it would be
-    suppressed primarily), and only the count could give the hidden ``onbekend`` count
-    away. Such a row keeps ``onderdrukt = False`` with ``onderdrukking = "secundair"``
-    and ``n`` empty; categorical rows are hidden whole (their percentage gives the count).
-    """
-    t = t1.reset_index(drop=True)
-    deel = t[t["kenmerk"] != "n"]
-    groepen = [list(g.index) for _, g in deel.groupby(["kenmerk", "groep"], sort=False)]
-    for (kenmerk, niveau), som in (totalen or {}).items():
-        rijen = deel.index[(deel["kenmerk"] == kenmerk) & (deel["niveau"] == niveau)]
-        if len(rijen) == 2 and int(deel.loc[rijen, "n"].sum()) == int(som):
-            groepen.append(list(rijen))
-    uit = disclosure.onderdruk_met_totalen(t, min_n, groepen=groepen, sleutelkolommen=TABEL1_SLEUTELS)
-    continu = ((uit["onderdrukking"] == "secundair") & (t["type"] == "continu")
-               & (t["niveau"].fillna("") != "onbekend")).to_numpy(bool)
-    for k in TABEL1_STATISTIEK:
-        uit.loc[continu, k] = t.loc[continu, k]
-    uit.loc[continu, "onderdrukt"] = False
-    return uit
-
-
-def _n_niveau_totalen(model: pd.DataFrame) -> dict[tuple[str, str], int]:
-    """Level counts of the dropout model: (predictor, niveau) -> n_niveau."""
-    rijen = model.dropna(subset=["n_niveau"])
-    rijen = rijen[rijen["niveau"].fillna("") != ""]
-    return {(str(r.predictor), str(r.niveau)): int(r.n_niveau) for r in rijen.itertuples()}
-
-
-
 def tabel1_publiceerbaar(t1: pd.DataFrame, labels: dict[str, str]) -> pd.DataFrame:
     """Table 1 in releasable shape: missing values as their own rows (niveau 'onbekend').
 
     In :func:`evaluatie.uitval.vergelijk_uitvallers` every row carries
-    ``n_ontbrekend``; a handful of missing values would then suppress a whole row of
-    means. Here they become separate rows (``n`` = missing) that are suppressed on
-    their own.
-
-    Denominators: ``n_noemer`` is the group size on every row and a categorical
-    ``percentage`` is ``100 * n / n_noemer``, so the levels and ``onbekend`` add up to
-    100% (in :func:`evaluatie.uitval.vergelijk_uitvallers` the denominator leaves the
-    missing values out; released, that denominator would give a hidden small
-    ``onbekend`` count away). SMD and p-value are unchanged (missing values left out).
+    ``n_ontbrekend``; here they become separate rows (``n`` = missing), so the levels and
+    ``onbekend`` of a kenmerk add up to the group size (a relation the disclosure engine
+    uses). ``n_noemer`` is the group size on every row and a categorical ``percentage`` is
+    ``100 * n / n_noemer``. SMD and p-value are unchanged (missing values left out).
     """
     groot = t1[t1["kenmerk"] == "n"].set_index("groep")["n"]
     rijen = []
@@ -398,7 +373,7 @@ def tabel1_publiceerbaar(t1: pd.DataFrame, labels: dict[str, str]) -> pd.DataFra
                 kenmerk=kenmerk, type=gg["type"].iloc[0], niveau="onbekend", groep=groep, n=mis,
                 n_noemer=int(groot[groep]),
                 percentage=100 * mis / groot[groep] if groot[groep] else np.nan,
-                status=u.OK, reden="")]))
+                toets="", status=u.OK, reden="")]))
     uit = pd.concat(rijen, ignore_index=True).reindex(columns=[
         c for c in t1.columns if c != "n_ontbrekend"])
     noemer = uit["groep"].map(groot)
@@ -418,14 +393,14 @@ def uitvalmodel_tabel(ctx: Context, inst: dict[str, Any] | None = None
 
     Returns the table and the categorical levels left out (``"SES-groep: hoog"``, or
     ``"Geslacht (geheel)"`` for a predictor dropped entirely; see
-    :func:`_kleine_niveaus`).
-    Extra columns next to those of :func:`evaluatie.uitval.uitvalmodel`: ``label``
-    (readable predictor), ``per`` (``"SD"`` for standardised continuous predictors),
-    ``sd_predictor`` and ``gemiddelde_predictor`` (the SD and mean used), ``n_niveau``
-    (participants at a dummy's level, in the model).
+    :func:`_kleine_niveaus`). Extra columns next to those of
+    :func:`evaluatie.uitval.uitvalmodel`: ``label`` (readable predictor), ``per``
+    (``"SD"`` for standardised continuous predictors), ``sd_predictor`` and
+    ``gemiddelde_predictor`` (the SD and mean used), ``n_niveau`` (participants at a
+    dummy's level, in the model).
     """
     inst = inst or instellingen(ctx.config)
-    prim, _ = primaire_uitkomst(ctx)
+    prim = ctx.primaire_uitkomst
     t0 = ctx.meetmomenten[0]
     m, d = ctx.metingen, ctx.deelnemers
     namen = [_kolom(p, prim, t0, d, m) for p in inst["predictoren"]]
@@ -452,42 +427,90 @@ def uitvalmodel_tabel(ctx: Context, inst: dict[str, Any] | None = None
     res["per"] = ["SD" if p in sd and sd[p] > 0 else "" for p in res["predictor"]]
     res["sd_predictor"] = [sd.get(p, np.nan) for p in res["predictor"]]
     res["gemiddelde_predictor"] = [gem.get(p, np.nan) for p in res["predictor"]]
-    res["n_niveau"] = [int((compleet[p] == nv).sum()) if nv else np.nan
-                       for p, nv in zip(res["predictor"], res["niveau"], strict=True)]
-    res["n_niveau"] = res["n_niveau"].astype("Int64")
+    res["n_niveau"] = pd.array([int((compleet[p] == nv).sum()) if nv else pd.NA
+                                for p, nv in zip(res["predictor"], res["niveau"], strict=True)],
+                               dtype="Int64")
+    for k in ("predictor", "niveau", "referentie"):
+        res[k] = res[k].fillna("")
     return res, [f"{labels.get(k, k)} (geheel)" if nv == "alle niveaus" else f"{labels.get(k, k)}: {nv}"
                  for k, nv in weg]
 
 
-def _gevoeligheid(ctx: Context, inst: dict[str, Any], prim: str
-                  ) -> tuple[pd.DataFrame, pd.DataFrame]:
+def _gevoeligheid(ctx: Context, inst: dict[str, Any], prim: str) -> pd.DataFrame:
+    """Completers and mixed model from ``voor_na``, multiple imputation computed here."""
+    alpha = float(ctx.config["voor_na"]["alpha"])
     t0 = ctx.meetmomenten[0]
     m = ctx.metingen
+    hoger = {**woordenboek.uitkomsten(), "pg_totaal": woordenboek.PG_TOTAAL}[prim].hoger_is_beter
     covs = [x for x in (_kolom(p, prim, t0, ctx.deelnemers, m) for p in inst["predictoren"]
                         if p != PRIMAIR and p != prim) if x is not None]
     kolommen = [k for k, _ in covs]
     uitkomsten = [c for c in m.columns if any(k == f"{c}_{t0}" for k in kolommen)]
     d = _baseline(ctx, uitkomsten)
     gestart = d[pd.to_datetime(d["startdatum"]).notna()]
-    for k in kolommen:  # rare levels would be near-empty dummies in both models
+    for k in kolommen:  # a rare level would be a near-empty dummy in the imputation model
         if not pd.api.types.is_numeric_dtype(d[k]):
             tel = gestart[k].value_counts()
             d.loc[d[k].isin(tel[tel < ctx.min_n].index), k] = None
-    rijen, zinnen = [], []
-    for post in ctx.meetmomenten[1:]:
-        g = u.gevoeligheidsanalyse(m, d, prim, pre=t0, post=post, covariaten=kolommen,
-                                   m=int(inst["mice_m"]), seed=int(inst["seed"]))
-        rijen.append(g)
-        # the sentence may only quote numbers that survive disclosure control
-        veilig = disclosure.onderdruk(g, ctx.min_n)
-        klein = veilig["onderdrukt"].to_numpy(bool)
-        veilig.loc[klein, "status"] = u.NIET
-        veilig.loc[klein, "reden"] = f"minder dan {ctx.min_n} deelnemers"
-        zinnen.append(dict(uitkomst=prim, uitkomst_titel=_titel(prim), pre=t0, post=post,
-                           conclusie=u.conclusie_gevoeligheid(veilig, _titel(prim))))
-    tabel = pd.concat(rijen, ignore_index=True)
-    tabel.insert(1, "uitkomst_titel", _titel(prim))
-    return tabel, pd.DataFrame(zinnen)
+    gepaard = ctx.resultaat("voor_na", "gepaard")
+    gemengd = ctx.resultaat("voor_na", "gemengd_model")
+    posten = [post for pre, post in ctx.config["voor_na"]["paren"] if pre == t0]
+    rijen = []
+    for post in posten:
+        sel = lambda df, post=post: df[(df["uitkomst"] == prim) & (df["pre"] == t0)  # noqa: E731
+                                       & (df["post"] == post)]
+        c = sel(gepaard)
+        if len(c):
+            r = c.iloc[0]
+            se = r["sd_verschil"] / np.sqrt(r["n_paren"]) if r["n_paren"] else np.nan
+            rijen.append(dict(methode="completers", uitkomst=prim, pre=t0, post=post,
+                              schatting=r["verschil"], se=se, ci95_onder=r["ci95_onder"],
+                              ci95_boven=r["ci95_boven"], df=r["df"], p=r["p"],
+                              p_gecorrigeerd=r["p_gecorrigeerd"], oordeel=r["oordeel"],
+                              richting=r["richting"], n_paren=r["n_paren"], status=r["status"],
+                              reden=r["reden"]))
+        g = sel(gemengd)
+        if len(g):
+            r = g.iloc[0]
+            rijen.append(dict(methode="gemengd_model", uitkomst=prim, pre=t0, post=post,
+                              schatting=r["schatting"], se=r["se"], ci95_onder=r["ci95_onder"],
+                              ci95_boven=r["ci95_boven"], df=r["df"], p=r["p"],
+                              p_gecorrigeerd=r["p_gecorrigeerd"], oordeel=r["oordeel"],
+                              richting=r["richting"], n_deelnemers=r["n_deelnemers"],
+                              status=r["status"], reden=r["reden"]))
+        imp = u.meervoudige_imputatie(m, d, prim, pre=t0, post=post, covariaten=kolommen,
+                                      m=int(inst["mice_m"]), seed=int(inst["seed"])).iloc[0]
+        rijen.append(dict(methode="meervoudige_imputatie", uitkomst=prim, pre=t0, post=post,
+                          schatting=imp["schatting"], se=imp["se"], ci95_onder=imp["ci95_onder"],
+                          ci95_boven=imp["ci95_boven"], df=imp["df"], p=imp["p"],
+                          n_populatie=imp["n"], n_compleet=imp["n_compleet"],
+                          m_imputaties=imp["m_imputaties"], status=imp["status"],
+                          reden=imp["reden"]))
+    tabel = pd.DataFrame(rijen)
+    imp = (tabel["methode"] == "meervoudige_imputatie") & tabel["p"].notna()
+    if imp.any():  # Holm over the primary outcome's comparisons, as in voor_na
+        tabel.loc[imp, "p_gecorrigeerd"] = multipletests(tabel.loc[imp, "p"].to_numpy(float),
+                                                         method="holm")[1]
+    for i in tabel.index[tabel["methode"] == "meervoudige_imputatie"]:
+        r = tabel.loc[i]
+        tabel.loc[i, "richting"] = richting(r["schatting"], hoger)
+        tabel.loc[i, "oordeel"] = oordeel(r["schatting"], hoger, p=r["p_gecorrigeerd"], alpha=alpha,
+                                          ok=r["status"] == u.OK)
+    return tabel
+
+
+def _conclusie(gevoelig: pd.DataFrame) -> pd.DataFrame:
+    rijen = []
+    for (uitkomst, pre, post), g in gevoelig.groupby(["uitkomst", "pre", "post"], sort=False):
+        oordelen = set(g["oordeel"].dropna())
+        conclusie = ("niet_te_berekenen" if not oordelen or oordelen == {"niet_te_berekenen"}
+                     else "gelijk" if len(oordelen - {"niet_te_berekenen"}) == 1 else "verschillend")
+        rij = dict(uitkomst=uitkomst, pre=pre, post=post, conclusie=conclusie)
+        for k in ("n_paren", "n_deelnemers"):
+            w = g[k].dropna() if k in g else []
+            rij[k] = w.iloc[0] if len(w) else pd.NA
+        rijen.append(rij)
+    return pd.DataFrame(rijen)
 
 
 def analyseer(ctx: Context) -> dict[str, pd.DataFrame]:
@@ -499,21 +522,17 @@ def analyseer(ctx: Context) -> dict[str, pd.DataFrame]:
     # 1. flow; a flow that does not add up stops the pipeline (StroomFout)
     stroom = u.deelnemersstroom(d, m, ctx.meetmomenten)
     u.controleer_stroom(stroom, d)
-    stroom = stroom_onderdrukt(stroom, ctx.min_n)
 
-    # 2. rates, overall and per start cohort; only counts needed for the rate are released
+    # 2. rates, overall and per start cohort
     perc = pd.concat([
         u.uitvalpercentages(d).assign(indeling="totaal"),
         u.uitvalpercentages(d, per=inst["cohort"]).assign(indeling=inst["cohort"]),
     ], ignore_index=True)
-    perc = perc[["indeling", "periode", "n_gestart", "n_uitgevallen", "percentage", "ci95_onder",
-                 "ci95_boven", "status", "reden"]]
-    perc = percentages_onderdrukt(perc, ctx.min_n)
 
     # 3. who drops out
-    prim, regel = primaire_uitkomst(ctx)
-    kenmerken = {}
-    labels = {}
+    prim = ctx.primaire_uitkomst
+    kenmerken: dict[str, str] = {}
+    labels: dict[str, str] = {}
     for naam, soort in inst["kenmerken"].items():
         k = _kolom(naam, prim, t0, d, m)
         if k is not None:
@@ -522,31 +541,48 @@ def analyseer(ctx: Context) -> dict[str, pd.DataFrame]:
     pop = populatie_uitval(ctx, _baseline(ctx, uitkomsten), inst)
     pop = _geordend(pop, list(kenmerken))
     model, weg = uitvalmodel_tabel(ctx, inst)
-    tabel1 = tabel1_onderdrukt(tabel1_publiceerbaar(u.vergelijk_uitvallers(pop, kenmerken), labels),
-                               ctx.min_n, totalen=_n_niveau_totalen(model))
+    tabel1 = tabel1_publiceerbaar(u.vergelijk_uitvallers(pop, kenmerken), labels)
 
     # 4. time to dropout, released at fixed times only
     km = u.km_op_vaste_tijden(u.kaplan_meier_uitval(d, _peildatum(ctx)),
                               stap_maanden=inst["km_stap_maanden"], min_n=ctx.min_n)
 
     # 5. sensitivity of the primary outcome to missing data
-    if prim is None:
-        gevoelig = pd.DataFrame([dict(methode="", uitkomst="", status=u.NIET, reden=regel)])
-        conclusie = pd.DataFrame([dict(uitkomst="", uitkomst_titel="", pre=t0, post="",
-                                       conclusie="Geen gevoeligheidsanalyse: " + regel + ".")])
+    if prim is None or prim not in m.columns:
+        gevoelig = pd.DataFrame([dict(methode="", uitkomst="", pre=t0, post="", status=u.NIET,
+                                      reden="Geen primaire uitkomst.")])
+        conclusie = None
     else:
-        gevoelig, conclusie = _gevoeligheid(ctx, inst, prim)
+        gevoelig = _gevoeligheid(ctx, inst, prim)
+        conclusie = _conclusie(gevoelig)
 
     dagen = inst.get("volledige_followup_dagen")
     opzet = pd.DataFrame([dict(
-        primaire_uitkomst=prim or "", primaire_uitkomst_titel=_titel(prim) if prim else "",
-        regel_primaire_uitkomst=regel, voormeting=t0,
-        volledige_followup_dagen=dagen,
+        primaire_uitkomst=prim or "", voormeting=t0, volledige_followup_dagen=dagen,
         gestart_tot=((_peildatum(ctx) - pd.Timedelta(days=int(dagen))).strftime("%Y-%m-%d")
                      if dagen else ""),
         uitgesloten_niveaus="; ".join(weg),
         referentie="; ".join(f"{k} = {v}" for k, v in (inst.get("referentie") or {}).items()),
         cohort=inst["cohort"], km_stap_maanden=inst["km_stap_maanden"],
         mice_m=inst["mice_m"], seed=inst["seed"])])
-    return {"stroom": stroom, "percentages": perc, "tabel1": tabel1, "uitvalmodel": model,
-            "km": km, "gevoeligheid": gevoelig, "conclusie": conclusie, "opzet": opzet}
+    ctx.vastleggen("stroom")
+    ctx.vastleggen("wilson", cohort=inst["cohort"])
+    ctx.vastleggen("kaplan_meier", stap_maanden=inst["km_stap_maanden"])
+    ctx.vastleggen("tabel1_smd", kenmerken=list(kenmerken))
+    ctx.vastleggen("uitvalmodel", predictoren=list(inst["predictoren"]))
+    if conclusie is not None:
+        ctx.vastleggen("gevoeligheid", uitkomst=prim, m=int(inst["mice_m"]), seed=int(inst["seed"]))
+    kolommen_km = ["tijd_maanden", "tijd_dagen", "n_risico", "n_uitval_cum", "n_gecensureerd_cum",
+                   "overleving", "ci95_onder", "ci95_boven", "status", "reden"]
+    return {"stroom": stroom, "percentages": perc[[k for k in TABELLEN["percentages"].namen]],
+            "tabel1": tabel1, "uitvalmodel": model, "km": km[kolommen_km],
+            "gevoeligheid": gevoelig.reindex(columns=TABELLEN["gevoeligheid"].namen),
+            "conclusie": conclusie, "opzet": opzet}
+
+
+def primaire_uitkomst(ctx: Context) -> str | None:
+    """The interventie's primary outcome (see :attr:`Context.primaire_uitkomst`)."""
+    return ctx.primaire_uitkomst
+
+
+__all__ = ["TABELLEN", "TITEL", "analyseer", "beschrijving", "primaire_uitkomst"]

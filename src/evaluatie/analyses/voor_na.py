@@ -3,15 +3,15 @@
 Alle statistiek staat in :mod:`evaluatie.prepost` (gevalideerd tegen R); deze module kiest
 uitkomsten, paren, drempels en subgroepen uit woordenboek en configuratie (sectie
 ``voor_na``, schema ``workflow/schemas/onderdelen/voor_na.yaml``), corrigeert voor
-multipliciteit en maakt de tabellen publiceerbaar van vorm: elke rij met een gemiddelde,
-percentage of toets draagt zijn eigen aantal (``n`` / ``n_*``), zodat de generieke
-onthullingscontrole de juiste cellen onderdrukt. Waar één onderdrukte cel uit een totaal
-terug te rekenen is (verandercategorieën, histogramklassen), onderdrukt deze module zelf een
-tweede cel (secundaire onderdrukking); de staarten van het histogram worden samengevoegd tot
-ze ten minste ``min_n`` deelnemers bevatten, zodat geen klassegrens een uitschieter verraadt.
+multipliciteit (Holm voor de primaire uitkomst, Benjamini–Hochberg voor de rest) en zet bij
+elke toets de richting en het oordeel (:mod:`evaluatie.oordeel`, op de gecorrigeerde p).
 
-Richting: verschillen zijn overal post − pre; ``richting`` zegt "verbeterd" of
-"verslechterd" volgens ``hoger_is_beter`` uit het woordenboek.
+De tabellen volgen hun specificatie in :data:`TABELLEN`; de onthullingscontrole gebeurt
+daarna, voor de hele regio tegelijk (:mod:`evaluatie.disclosure`). Alleen de staarten van het
+histogram worden hier samengevoegd tot open klassen met ten minste ``min_n`` deelnemers: een
+grofheid van de indeling, geen onderdrukking.
+
+Richting: verschillen zijn overal na − voor.
 """
 
 from __future__ import annotations
@@ -24,53 +24,183 @@ import pandas as pd
 
 from evaluatie import beschrijving, prepost, woordenboek
 from evaluatie.analyses import Context
+from evaluatie.analyses.beschrijving import GEMETEN
+from evaluatie.contract import (Som, Tabel, aandeel, aantal, code, instelling, sleutel, statistiek,
+                                tekst)
 from evaluatie.fouten import ConfigFout
+from evaluatie.oordeel import OORDELEN, RICHTINGEN, oordeel
 
 TITEL = "Voor/na-vergelijkingen"
+
+#: Completers of an outcome between two meetmomenten (one quantity in several tables).
+PAREN = "paren/{uitkomst}/{pre}/{post}"
+STATUS = ("ok", "niet_te_berekenen")
+CORRECTIES = ("holm", "bh", "")
+TOETSEN = ("t (Satterthwaite)", "t (rand: variantie deelnemers 0, df = n − p)", "z (Wald)", "")
+WILCOXON = ("exact", "normale benadering met continuïteitscorrectie",
+            "niet te toetsen: alle verschillen zijn 0", "")
+
+
+def _status() -> list:
+    return [code("status", "ok of niet_te_berekenen", STATUS),
+            tekst("reden", "Waarom niet te berekenen")]
+
+
+def _oordeel_kolommen() -> list:
+    return [
+        statistiek("p_gecorrigeerd", "p na correctie voor meervoudig toetsen"),
+        sleutel("correctie", "holm (primaire uitkomst) of bh (overige)"),
+        code("richting", "Richting van de puntschatting: gunstig, ongunstig, geen_verschil",
+             RICHTINGEN),
+        code("oordeel", "Oordeel op de gecorrigeerde p: verbeterd, verslechterd, "
+             "geen_aantoonbare_verandering, niet_te_berekenen", OORDELEN),
+    ]
+
+
+_PAAR = [sleutel("uitkomst", "Uitkomst (naam in het datawoordenboek, of pg_totaal)"),
+         sleutel("pre", "Voormeting"), sleutel("post", "Nameting")]
+
 TABELLEN = {
-    "instellingen": "Per uitkomst: titel, eenheid, richting (hoger_is_beter), primair, "
-                    "stabiliteitsband, klinisch relevante verbetering met bron, betrouwbaarheid "
-                    "(RCI), klassebreedte van het histogram, de multipliciteitscorrectie "
-                    "(holm voor primaire uitkomsten, bh voor de rest) en alpha.",
-    "gepaard": "Completers per uitkomst en meetmomentpaar (post − pre): n_paren, gemiddelde en "
-               "sd voor en na, verschil met ci95, gepaarde t-toets (p), Wilcoxon, Cohen's d_z en "
-               "Hedges' g_z met ci95, d_av en g_av, richting (verbeterd/verslechterd), "
-               "p_gecorrigeerd en correctie, status en reden "
-               "(zie evaluatie.prepost.gepaarde_vergelijking).",
-    "gemengd_model": "Primaire analyse op alle beschikbare metingen: lineair gemengd model "
-                     "(random intercept per deelnemer, meetmoment vast, covariaten uit de "
-                     "configuratie). Per uitkomst en paar: schatting van post − pre met ci95, "
-                     "df, p, p_gecorrigeerd en correctie, n_deelnemers, n_waarnemingen, "
-                     "richting, status en reden (zie evaluatie.prepost.gemengd_model).",
-    "verandercategorieen": "Per uitkomst, paar en indeling (verandering: toegenomen/gelijk/"
-                           "afgenomen; klinisch_relevant; betrouwbare_verandering volgens "
-                           "Jacobson–Truax): n_categorie, n_totaal, percentage, drempel; "
-                           "secundair = True waar een cel is onderdrukt omdat hij anders uit het "
-                           "totaal terug te rekenen is (zie evaluatie.prepost.verandercategorieen).",
-    "subgroepen": "Per uitkomst, paar en subgroepkenmerk: gepaard verschil met ci95 per niveau "
-                  "(onderdeel = subgroep) en de interactietoets (onderdeel = interactie: F, p, "
-                  "p_gecorrigeerd, correctie; niveaus met minder dan min_n paren doen niet mee, "
-                  "zie toelichting) (zie evaluatie.prepost.subgroep_analyse).",
-    "gemiddelden": "Per uitkomst en meetmoment: n, gemiddelde, sd en ci95 op alle beschikbare "
-                   "metingen (voor het verloop en het spinnenweb).",
-    "histogram": "Verdeling van de verandering post − pre bij completers per uitkomst en paar: "
-                 "klasse_onder, klasse_boven, n, n_totaal; open staartklassen (klasse_onder of "
-                 "klasse_boven leeg) bevatten samen ten minste min_n deelnemers; secundair "
-                 "zoals bij verandercategorieen.",
-}
-
-#: pg_totaal staat niet in het woordenboek (afgeleid in :mod:`evaluatie.afleiden`).
-PG_TOTAAL = woordenboek.PG_TOTAAL
-
-#: Standaardinstellingen; gelijk aan de defaults in het schema (voor aanroepen zonder validatie).
-STANDAARD: dict[str, Any] = {
-    "paren": [["T0", "T1"], ["T0", "T2"]],
-    "subgroepen": ["geslacht", "leeftijdsgroep", "ses_groep"],
-    "leeftijdsgroepen": {"kind": [8, 12], "volwassene": [45, 65], "gezin": [45, 65]},
-    "covariaten": [],
-    "alpha": 0.05,
-    "primair": {},
-    "per_uitkomst": {},
+    "instellingen": Tabel(
+        "Per uitkomst: titel, eenheid, richting, primair, drempels (stabiliteitsband, klinisch "
+        "relevante verbetering met bron, betrouwbaarheid voor de RCI), correctie en alpha.",
+        [
+            sleutel("uitkomst"), sleutel("titel", "Titel uit het woordenboek"),
+            sleutel("eenheid", "Eenheid uit het woordenboek"),
+            sleutel("hoger_is_beter", dtype="boolean"), sleutel("primair", dtype="boolean"),
+            instelling("stabiliteitsband", "|na − voor| ≤ band telt als gelijk gebleven"),
+            instelling("klinisch_relevant", "Klinisch relevante verbetering"),
+            tekst("klinisch_relevant_bron", "Bron van de klinisch relevante verbetering"),
+            instelling("betrouwbaarheid", "Betrouwbaarheid r_xx voor de Reliable Change Index"),
+            sleutel("correctie", "holm of bh"), instelling("alpha", "Significantieniveau"),
+        ],
+    ),
+    "gepaard": Tabel(
+        "Completers per uitkomst en meetmomentpaar (na − voor): gemiddelden, verschil met 95%-BI, "
+        "gepaarde t-toets, Wilcoxon-rangtekentoets, Cohen's d_z en Hedges' g_z met 95%-BI, d_av en "
+        "g_av, gecorrigeerde p, richting en oordeel (evaluatie.prepost.gepaarde_vergelijking).",
+        [
+            *_PAAR,
+            aantal("n_paren", "Completers: deelnemers met een waarde op voor én na", grootheid=PAREN,
+                   gewicht=20),
+            *[statistiek(k) for k in ("gemiddelde_pre", "sd_pre", "gemiddelde_post", "sd_post",
+                                      "verschil", "sd_verschil", "ci95_onder", "ci95_boven", "t",
+                                      "df", "p", "wilcoxon_v", "p_wilcoxon", "cohens_dz",
+                                      "dz_ci95_onder", "dz_ci95_boven", "hedges_gz",
+                                      "gz_ci95_onder", "gz_ci95_boven", "cohens_dav",
+                                      "hedges_gav")],
+            code("wilcoxon_methode", "Exact of normale benadering", WILCOXON),
+            sleutel("hoger_is_beter", dtype="boolean"), sleutel("primair", dtype="boolean"),
+            *_oordeel_kolommen(), *_status(),
+        ],
+        basis="n_paren",
+        relaties=[
+            Som("n_paren", GEMETEN.replace("{meetmoment}", "{pre}"), per=("uitkomst", "pre", "post"),
+                rest="alleen_voor/{uitkomst}/{pre}/{post}"),
+            Som("n_paren", GEMETEN.replace("{meetmoment}", "{post}"), per=("uitkomst", "pre", "post"),
+                rest="alleen_na/{uitkomst}/{pre}/{post}"),
+        ],
+    ),
+    "gemengd_model": Tabel(
+        "Primaire analyse op alle beschikbare metingen: lineair gemengd model (random intercept per "
+        "deelnemer, meetmoment vast, covariaten uit de configuratie), REML, Satterthwaite-df. Per "
+        "uitkomst en paar de geschatte verandering na − voor met 95%-BI, p, gecorrigeerde p, "
+        "richting en oordeel (evaluatie.prepost.gemengd_model).",
+        [
+            *_PAAR,
+            *[statistiek(k) for k in ("schatting", "se", "df", "t", "p", "ci95_onder", "ci95_boven")],
+            code("toets", "Soort toets", TOETSEN),
+            aantal("n_deelnemers", "Deelnemers met ten minste één waarneming in het model",
+                   grootheid="model/{uitkomst}/{pre}", gewicht=20),
+            aantal("n_waarnemingen", "Waarnemingen in het model", grootheid="modelobs/{uitkomst}/{pre}",
+                   gewicht=20),
+            aantal("n_waarnemingen_meetmoment", "Waarnemingen op de nameting in het model",
+                   grootheid="modelobs/{uitkomst}/{pre}/{post}", gewicht=20),
+            statistiek("sigma2_deelnemer", "Variantie tussen deelnemers"),
+            statistiek("sigma2_residu", "Residuele variantie"),
+            sleutel("covariaten", "Covariaten (uit de configuratie)"),
+            tekst("waarschuwing", "Melding van de schatter"),
+            sleutel("primair", dtype="boolean"),
+            *_oordeel_kolommen(), *_status(),
+        ],
+        basis=("n_deelnemers", "n_waarnemingen_meetmoment"),
+        relaties=[
+            Som("n_waarnemingen_meetmoment", "modelobs/{uitkomst}/{pre}", per=("uitkomst", "pre"),
+                rest="modelobs/{uitkomst}/{pre}/overige"),
+            Som("n_waarnemingen_meetmoment", GEMETEN.replace("{meetmoment}", "{post}"),
+                per=("uitkomst", "pre", "post"), rest="niet_in_model/{uitkomst}/{pre}/{post}"),
+        ],
+    ),
+    "verandercategorieen": Tabel(
+        "Individuele verandering bij completers per uitkomst, paar en indeling (verandering: "
+        "toegenomen/gelijk/afgenomen; klinisch_relevant; betrouwbare_verandering volgens "
+        "Jacobson–Truax): aantal, percentage en drempel (evaluatie.prepost.verandercategorieen).",
+        [
+            *_PAAR, sleutel("indeling"), sleutel("categorie"),
+            aantal("n_categorie", "Completers in de categorie"),
+            aantal("n_totaal", "Completers (noemer)", grootheid=PAREN, gewicht=20),
+            aandeel("percentage", "100 · n_categorie / n_totaal", teller="n_categorie",
+                    noemer="n_totaal"),
+            statistiek("drempel", "Grens in eenheden van de uitkomst (bij de RCI: 1,96 · S_diff)",
+                       basis="n_totaal"),
+            # whether the indeling could be made at all (not a property of one category)
+            sleutel("status", "ok of niet_te_berekenen (de hele indeling)"), tekst("reden"),
+        ],
+        basis="n_categorie",
+        relaties=[Som("n_categorie", PAREN, per=("uitkomst", "pre", "post", "indeling"),
+                      waar={"status": ("ok",)})],
+    ),
+    "subgroepen": Tabel(
+        "Per uitkomst, paar en subgroepkenmerk: gepaard verschil met 95%-BI per niveau "
+        "(onderdeel = subgroep) en de interactietoets (onderdeel = interactie: F, p, gecorrigeerde "
+        "p; niveaus met minder dan min_n paren zijn daarvoor samengevoegd, zie niveaus_samengevoegd) "
+        "(evaluatie.prepost.subgroep_analyse).",
+        [
+            sleutel("uitkomst"), sleutel("subgroep"), sleutel("niveau"), sleutel("pre"),
+            sleutel("post"), sleutel("onderdeel", "subgroep of interactie"),
+            aantal("n_paren", "Completers in het niveau (interactie: in de toets)",
+                   grootheid="paren/{uitkomst}/{pre}/{post}/{subgroep}/{onderdeel}/{niveau}"),
+            *[statistiek(k) for k in ("verschil", "ci95_onder", "ci95_boven", "p", "f", "df_teller",
+                                      "df_noemer")],
+            *_status(),
+            statistiek("p_gecorrigeerd", "p na correctie (alleen de interactietoets)"),
+            sleutel("correctie"),
+            sleutel("niveaus_samengevoegd", "Niveaus die voor de interactietoets zijn samengevoegd"),
+        ],
+        basis="n_paren",
+        relaties=[
+            Som("n_paren", PAREN, per=("uitkomst", "subgroep", "pre", "post"),
+                waar={"onderdeel": ("subgroep",)}, rest="paren/{uitkomst}/{pre}/{post}/{subgroep}/onbekend"),
+            # the test keeps everyone with a known level: its n is the sum of the levels
+            Som("n_paren", "paren/{uitkomst}/{pre}/{post}/{subgroep}/interactie/",
+                per=("uitkomst", "subgroep", "pre", "post"), waar={"onderdeel": ("subgroep",)}),
+        ],
+    ),
+    "gemiddelden": Tabel(
+        "Per uitkomst en meetmoment: n, gemiddelde, sd en 95%-BI op alle beschikbare metingen "
+        "(voor het verloop en het spinnenweb).",
+        [
+            sleutel("uitkomst"), sleutel("meetmoment"),
+            aantal("n", "Deelnemers met een waarde", grootheid=GEMETEN),
+            *[statistiek(k) for k in ("gemiddelde", "sd", "ci95_onder", "ci95_boven")],
+            *_status(),
+        ],
+        basis="n",
+    ),
+    "histogram": Tabel(
+        "Verdeling van de verandering na − voor bij completers per uitkomst en paar: klassen "
+        "[klasse_onder, klasse_boven) met hun aantal; de open staartklassen (een grens leeg) "
+        "bevatten ten minste min_n deelnemers.",
+        [
+            *_PAAR, sleutel("klasse", "Volgnummer van de klasse", dtype="Int64"),
+            statistiek("klasse_onder", "Ondergrens (leeg: open klasse)", basis="n_totaal"),
+            statistiek("klasse_boven", "Bovengrens (leeg: open klasse)", basis="n_totaal"),
+            statistiek("klassebreedte", "Breedte van de klassen", basis="n_totaal"),
+            aantal("n", "Completers in de klasse"),
+            aantal("n_totaal", "Completers", grootheid=PAREN, gewicht=20),
+        ],
+        relaties=[Som("n", PAREN, per=("uitkomst", "pre", "post"))],
+    ),
 }
 
 _KENMERKEN = ("geslacht", "leeftijd_start", "ses_groep", "ses_score", "verwijzer", "wijk")
@@ -80,11 +210,8 @@ _KENMERKEN = ("geslacht", "leeftijd_start", "ses_groep", "ses_score", "verwijzer
 # Instellingen
 # ---------------------------------------------------------------------------------------------
 def instellingen(config: dict[str, Any]) -> dict[str, Any]:
-    """De sectie ``voor_na`` met standaardwaarden aangevuld."""
-    eigen = dict(config.get("voor_na") or {})
-    uit = {k: eigen.get(k, v) for k, v in STANDAARD.items()}
-    uit["leeftijdsgroepen"] = {**STANDAARD["leeftijdsgroepen"], **(eigen.get("leeftijdsgroepen") or {})}
-    return uit
+    """De sectie ``voor_na`` van de gevalideerde configuratie (standaarden uit het schema)."""
+    return dict(config["voor_na"])
 
 
 def _mooie_breedte(x: float) -> float:
@@ -115,13 +242,10 @@ def klassebreedte(verschillen: np.ndarray) -> float:
     return _mooie_breedte((q95 - q05) / 6)
 
 
-def uitkomst_instellingen(ctx: Context, uitkomsten: list[str], inst: dict[str, Any]
+def uitkomst_instellingen(uitkomsten: list[str], inst: dict[str, Any], primair: str | None
                           ) -> dict[str, dict[str, Any]]:
     """Per uitkomst: richting, primair en drempels (woordenboek, overschreven door config)."""
-    alle = {**woordenboek.uitkomsten(), "pg_totaal": PG_TOTAAL}
-    primair_cfg = inst["primair"].get(ctx.interventie)
-    if primair_cfg is None and ctx.spec.get("primaire_uitkomst"):
-        primair_cfg = [ctx.spec["primaire_uitkomst"]]  # interventies.<code>.primaire_uitkomst
+    alle = {**woordenboek.uitkomsten(), "pg_totaal": woordenboek.PG_TOTAAL}
     uit: dict[str, dict[str, Any]] = {}
     for u in uitkomsten:
         w = alle[u]
@@ -132,7 +256,7 @@ def uitkomst_instellingen(ctx: Context, uitkomsten: list[str], inst: dict[str, A
             bron = eigen.get("klinisch_relevant_bron", "configuratie (voor_na.per_uitkomst)")
         uit[u] = {
             "titel": w.titel, "eenheid": w.eenheid, "hoger_is_beter": w.hoger_is_beter,
-            "primair": (u in primair_cfg) if primair_cfg is not None else w.primair,
+            "primair": u == primair,
             "stabiliteitsband": float(eigen.get("stabiliteitsband", w.stabiliteitsband)),
             "klinisch_relevant": klinisch,
             "klinisch_relevant_bron": bron if klinisch is not None else "",
@@ -160,9 +284,7 @@ def leeftijdsgroep(leeftijd: pd.Series, grenzen: list[float]) -> pd.Series:
     labels = [f"jonger dan {fmt(grenzen[0])} jaar"]
     labels += [f"{fmt(a)} tot {fmt(b)} jaar" for a, b in zip(grenzen, grenzen[1:], strict=False)]
     labels.append(f"{fmt(grenzen[-1])} jaar en ouder")
-    groep = pd.cut(leeftijd.astype(float), [-np.inf, *grenzen, np.inf], right=False,
-                   labels=labels)
-    return groep
+    return pd.cut(leeftijd.astype(float), [-np.inf, *grenzen, np.inf], right=False, labels=labels)
 
 
 def koppel_kenmerken(metingen: pd.DataFrame, deelnemers: pd.DataFrame,
@@ -179,94 +301,15 @@ def koppel_kenmerken(metingen: pd.DataFrame, deelnemers: pd.DataFrame,
                                                validate="many_to_one")
 
 
-def _richting(waarde: float, hoger_is_beter: bool) -> str:
-    if pd.isna(waarde) or waarde == 0:
-        return "geen verschil"
-    return "verbeterd" if (waarde > 0) == hoger_is_beter else "verslechterd"
-
-
-# ---------------------------------------------------------------------------------------------
-# Onthullingsvorm
-# ---------------------------------------------------------------------------------------------
-def secundair_onderdrukken(df: pd.DataFrame, groep: list[str], telkolom: str,
-                           statistieken: list[str], min_n: int) -> pd.DataFrame:
-    """Onderdruk een tweede cel waar één kleine cel uit het groepstotaal terug te rekenen is.
-
-    Binnen elke groep (rijen die samen ``n_totaal`` vormen) worden de cellen met
-    ``1 <= telkolom < min_n`` door de generieke controle onderdrukt. Is dat er precies één,
-    dan is die uit het totaal af te leiden; daarom wordt hier ook de kleinste andere cel
-    groter dan 0 onderdrukt: ``telkolom`` en ``statistieken`` leeg, ``onderdrukt = True`` en
-    ``secundair = True`` (die cel is niet per se klein; een rapport toont hem anders dan "<n").
-    """
-    uit = df.copy()
-    uit["onderdrukt"] = uit["onderdrukt"].astype(bool) if "onderdrukt" in uit else False
-    uit["secundair"] = False
-    if uit.empty:
-        return uit
-    tel = pd.to_numeric(uit[telkolom], errors="coerce")
-    klein = (tel >= 1) & (tel < min_n)
-    extra = []
-    for _, idx in uit.groupby(groep, sort=False, dropna=False).groups.items():
-        idx = list(idx)
-        if int(klein[idx].sum()) != 1:
-            continue
-        kandidaten = tel[idx][~klein[idx] & (tel[idx] > 0)]
-        if len(kandidaten):
-            extra.append(kandidaten.idxmin())
-    if extra:
-        for k in [telkolom, *statistieken]:
-            uit[k] = uit[k].astype(float)
-            uit.loc[extra, k] = np.nan
-        uit.loc[extra, "onderdrukt"] = True
-        uit.loc[extra, "secundair"] = True
-    return uit
-
-
-#: Kolommen die een rij beschrijven; alle andere tekst is een uitkomst van de analyse.
-_LABELS = {"uitkomst", "pre", "post", "meetmoment", "indeling", "categorie", "subgroep",
-           "niveau", "onderdeel", "covariaten", "titel", "eenheid", "correctie", "primair",
-           "hoger_is_beter", "onderdrukt", "secundair"}
-
-
-def maskeer_tekst(df: pd.DataFrame, min_n: int) -> pd.DataFrame:
-    """Maak tekst- en ja/nee-kolommen leeg in rijen die de onthullingscontrole onderdrukt.
-
-    De generieke controle maakt alleen getallen leeg; een ``richting`` ("verbeterd"), een
-    ``significant`` of een ``reden`` als "Te weinig complete paren (1)" zou anders iets over
-    minder dan ``min_n`` personen prijsgeven. ``status`` wordt "onderdrukt".
-    """
-    uit = df.copy()
-    tel = [k for k in uit.columns if k == "n" or str(k).startswith("n_")]
-    if not tel or uit.empty:
-        return uit
-    klein = np.zeros(len(uit), dtype=bool)
-    for k in tel:
-        w = pd.to_numeric(uit[k], errors="coerce")
-        klein |= ((w >= 1) & (w < min_n)).fillna(False).to_numpy(bool)
-    if not klein.any():
-        return uit
-    for k in uit.columns:
-        if k in _LABELS or k in tel:
-            continue
-        if pd.api.types.is_bool_dtype(uit[k]):
-            uit[k] = uit[k].astype("boolean")
-            uit.loc[klein, k] = pd.NA
-        elif not pd.api.types.is_numeric_dtype(uit[k]):
-            uit.loc[klein, k] = ""
-    if "status" in uit:
-        uit.loc[klein, "status"] = "onderdrukt"
-    if "reden" in uit:
-        uit.loc[klein, "reden"] = f"minder dan {min_n} deelnemers"
-    return uit
-
-
 def veilig_histogram(klassen: pd.DataFrame, min_n: int) -> pd.DataFrame:
     """Voeg de staarten samen tot open klassen met ten minste ``min_n`` deelnemers.
 
     De eerste en laatste getoonde klasse worden zo gekozen dat alles daarbuiten samen ten
     minste ``min_n`` telt; die deelnemers komen in een open klasse ("lager dan" /
     "hoger dan", ``klasse_onder`` resp. ``klasse_boven`` leeg). Telt een staart minder dan
-    ``min_n``, dan gaat hij op in de eerstvolgende klasse(n) tot die grens gehaald is.
+    ``min_n``, dan gaat hij op in de eerstvolgende klasse(n) tot die grens gehaald is. Zo
+    verraadt geen klassegrens een uitschieter; kleine klassen binnen het bereik laat de
+    onthullingscontrole daarna weg.
     """
     if klassen.empty:
         return klassen
@@ -274,7 +317,6 @@ def veilig_histogram(klassen: pd.DataFrame, min_n: int) -> pd.DataFrame:
     n = k["n"].to_numpy()
     cum_l = np.cumsum(n)
     cum_r = np.cumsum(n[::-1])[::-1]
-    # laagste index i zodat alles vóór i samen 0 of >= min_n is, en klasse i zelf >= min_n
     eerste = 0
     while eerste < len(k) - 1 and (0 < (cum_l[eerste - 1] if eerste else 0) < min_n
                                    or n[eerste] < min_n):
@@ -317,7 +359,8 @@ def analyseer(ctx: Context) -> dict[str, pd.DataFrame]:
     m = koppel_kenmerken(ctx.metingen, ctx.deelnemers, grenzen)
     uitkomsten = beschrijving.uitkomsten_voor(ctx.metingen, ctx.spec.get("uitkomsten"))
     uitkomsten = [u for u in uitkomsten if u in m.columns]
-    per = uitkomst_instellingen(ctx, uitkomsten, inst)
+    prim = ctx.primaire_uitkomst
+    per = uitkomst_instellingen(uitkomsten, inst, prim)
     covariaten = list(inst["covariaten"])
     ontbreekt = [c for c in covariaten if c not in m.columns]
     if ontbreekt:
@@ -329,21 +372,18 @@ def analyseer(ctx: Context) -> dict[str, pd.DataFrame]:
     extra = [k for k in dict.fromkeys([*inst["subgroepen"], *covariaten]) if k in m.columns]
     for u in uitkomsten:
         s = per[u]
-        # alleen wat deze uitkomst nodig heeft (sneller); rijen zonder waarde tellen nergens mee
         mu = m.loc[m[u].notna(), ["pseudo_id", "meetmoment", u, *extra]].reset_index(drop=True)
         for pre, post in paren:
-            g = prepost.gepaarde_vergelijking(mu, u, pre, post, s["hoger_is_beter"], alpha)
-            gepaard.append(g)
-            c = prepost.verandercategorieen(
+            gepaard.append(prepost.gepaarde_vergelijking(mu, u, pre, post, s["hoger_is_beter"]))
+            categorieen.append(prepost.verandercategorieen(
                 mu, u, pre, post, stabiliteitsband=s["stabiliteitsband"],
                 klinisch_relevant=s["klinisch_relevant"], hoger_is_beter=s["hoger_is_beter"],
-                betrouwbaarheid=s["betrouwbaarheid"])
-            categorieen.append(c)
+                betrouwbaarheid=s["betrouwbaarheid"]))
             paar = prepost._paren(mu, u, pre, post)
             breedte = s["klassebreedte"] or klassebreedte((paar["post"] - paar["pre"]).to_numpy())
-            s.setdefault("klassebreedtes", {})[f"{pre}-{post}"] = breedte
-            histogrammen.append(veilig_histogram(
-                prepost.verandering_histogram_tabel(mu, u, pre, post, breedte=breedte), min_n))
+            h = veilig_histogram(prepost.verandering_histogram_tabel(mu, u, pre, post,
+                                                                     breedte=breedte), min_n)
+            histogrammen.append(h.assign(klassebreedte=breedte))
             for kenmerk in inst["subgroepen"]:
                 if kenmerk in m.columns:
                     subgroepen.append(_subgroep(mu, u, kenmerk, pre, post, min_n))
@@ -358,97 +398,124 @@ def analyseer(ctx: Context) -> dict[str, pd.DataFrame]:
                         rij[kolom] = np.nan
                     rij["n_waarnemingen_meetmoment"] = 0
                     rij["status"] = prepost.NIET_TE_BEREKENEN
-                    rij["reden"] = f"Geen waarnemingen op {post}."
+                    rij["reden"] = "Geen waarnemingen op het nameetmoment."
                 gemengd.append(rij)
 
-    tabellen = {
-        "instellingen": _instellingentabel(per, primair).assign(alpha=alpha),
-        "gepaard": _gepaard(gepaard, primair),
-        "gemengd_model": _gemengd(gemengd, per, primair),
-        "verandercategorieen": _categorieen(categorieen, min_n),
+    ctx.vastleggen("gepaarde_t", paren=paren, alpha=alpha)
+    ctx.vastleggen("wilcoxon", tabel="gepaard")
+    ctx.vastleggen("effectgrootte_dz", tabel="gepaard")
+    ctx.vastleggen("gemengd_model", covariaten=covariaten, vrijheidsgraden="Satterthwaite")
+    ctx.vastleggen("multipliciteit", primair="holm", overige="bh",
+                   primaire_uitkomst=prim or "")
+    if any(s["betrouwbaarheid"] is not None for s in per.values()):
+        ctx.vastleggen("rci", uitkomsten=[u for u, s in per.items() if s["betrouwbaarheid"] is not None])
+    if any(s["klinisch_relevant"] is not None for s in per.values()):
+        ctx.vastleggen("klinisch_relevant",
+                       uitkomsten=[u for u, s in per.items() if s["klinisch_relevant"] is not None])
+    ctx.vastleggen("stabiliteitsband")
+    if inst["subgroepen"]:
+        ctx.vastleggen("subgroepen", kenmerken=list(inst["subgroepen"]), toets="F op verschilscores")
+
+    return {
+        "instellingen": _instellingentabel(per).assign(alpha=alpha),
+        "gepaard": _gepaard(gepaard, per, primair, alpha),
+        "gemengd_model": _gemengd(gemengd, per, primair, alpha),
+        "verandercategorieen": _categorieen(categorieen),
         "subgroepen": _subgroepen(subgroepen, primair),
-        "gemiddelden": prepost.gemiddelden_per_meetmoment(m, uitkomsten) if uitkomsten
-        else pd.DataFrame(columns=["uitkomst", "meetmoment", "n", "gemiddelde", "sd",
-                                   "ci95_onder", "ci95_boven", "status", "reden"]),
-        "histogram": _histogram(histogrammen, min_n),
+        "gemiddelden": prepost.gemiddelden_per_meetmoment(m, uitkomsten) if uitkomsten else None,
+        "histogram": _histogram(histogrammen),
     }
-    return {naam: maskeer_tekst(df, min_n) for naam, df in tabellen.items()}
+
+
+#: Label of the merged small levels in the interaction test.
+OVERIG = "overige niveaus"
 
 
 def _subgroep(m: pd.DataFrame, uitkomst: str, kenmerk: str, pre: str, post: str,
               min_n: int) -> pd.DataFrame:
-    """Subgroepanalyse; niveaus met < min_n paren doen niet mee aan de interactietoets."""
+    """Subgroup analysis; levels with fewer than ``min_n`` pairs are merged for the test.
+
+    The interaction test compares the levels; a level with fewer than ``min_n`` pairs is
+    neither estimable nor releasable on its own, so all such levels are merged into one
+    group (and, while that group is still smaller than ``min_n``, with the smallest other
+    level). Nobody is left out of the test, so its n equals the sum of the levels and no
+    small level can be recovered from it (column ``niveaus_samengevoegd``).
+    """
     res = prepost.subgroep_analyse(m, uitkomst, kenmerk, pre, post)
-    klein = res.loc[(res["onderdeel"] == "subgroep") & (res["n_paren"] < min_n), "niveau"]
-    res["toelichting"] = ""
-    if len(klein):
-        zonder = m.copy()
-        waarden = zonder[kenmerk].astype(object)
-        zonder[kenmerk] = waarden.where(~waarden.astype(str).isin(set(klein)), None)
-        if isinstance(m[kenmerk].dtype, pd.CategoricalDtype):
-            zonder[kenmerk] = pd.Categorical(zonder[kenmerk], m[kenmerk].cat.categories)
-        inter = prepost.subgroep_analyse(zonder, uitkomst, kenmerk, pre, post)
+    niveaus = res.loc[res["onderdeel"] == "subgroep"]
+    aantal = dict(zip(niveaus["niveau"], niveaus["n_paren"], strict=True))
+    klein = [nv for nv, n in aantal.items() if n < min_n]
+    res["niveaus_samengevoegd"] = ""
+    if klein:
+        samen = set(klein)
+        rest = sorted((nv for nv in aantal if nv not in samen), key=lambda nv: aantal[nv])
+        while sum(aantal[nv] for nv in samen) < min_n and rest:
+            samen.add(rest.pop(0))
+        waarden = m[kenmerk].astype(object)
+        samengevoegd = m.copy()
+        samengevoegd[kenmerk] = waarden.where(~waarden.astype(str).isin(samen), OVERIG)
+        inter = prepost.subgroep_analyse(samengevoegd, uitkomst, kenmerk, pre, post)
         inter = inter.loc[inter["onderdeel"] == "interactie"].assign(
-            toelichting=f"niveaus met minder dan {min_n} paren niet in de toets: "
-                        + ", ".join(klein))
+            niveaus_samengevoegd=", ".join(nv for nv in aantal if nv in samen))
         res = pd.concat([res.loc[res["onderdeel"] == "subgroep"], inter], ignore_index=True)
     return res
 
 
-def _instellingentabel(per: dict[str, dict[str, Any]], primair: set[str]) -> pd.DataFrame:
+def _instellingentabel(per: dict[str, dict[str, Any]]) -> pd.DataFrame:
     rijen = []
     for u, s in per.items():
         rijen.append({
             "uitkomst": u, "titel": s["titel"], "eenheid": s["eenheid"],
-            "hoger_is_beter": s["hoger_is_beter"], "primair": u in primair,
+            "hoger_is_beter": s["hoger_is_beter"], "primair": s["primair"],
             "stabiliteitsband": s["stabiliteitsband"],
             "klinisch_relevant": s["klinisch_relevant"],
             "klinisch_relevant_bron": s["klinisch_relevant_bron"],
             "betrouwbaarheid": s["betrouwbaarheid"],
-            "klassebreedte": "; ".join(f"{k}: {v:g}" for k, v in s.get("klassebreedtes", {}).items()),
-            "correctie": "holm" if u in primair else "bh",
+            "correctie": "holm" if s["primair"] else "bh",
         })
     return pd.DataFrame(rijen, columns=[
         "uitkomst", "titel", "eenheid", "hoger_is_beter", "primair", "stabiliteitsband",
-        "klinisch_relevant", "klinisch_relevant_bron", "betrouwbaarheid", "klassebreedte",
-        "correctie"])
+        "klinisch_relevant", "klinisch_relevant_bron", "betrouwbaarheid", "correctie"])
 
 
-def _gepaard(delen: list[pd.DataFrame], primair: set[str]) -> pd.DataFrame:
-    if not delen:
-        return pd.DataFrame(columns=["uitkomst", "pre", "post", "n_paren", "status", "reden"])
-    df = prepost.corrigeer_multipliciteit(pd.concat(delen, ignore_index=True), primair)
-    df["primair"] = df["uitkomst"].isin(primair)
+def _met_oordeel(df: pd.DataFrame, schatting: str, per: dict[str, dict[str, Any]],
+                 alpha: float) -> pd.DataFrame:
+    df["oordeel"] = [
+        oordeel(x, per[u]["hoger_is_beter"], p=p, alpha=alpha, ok=s == prepost.OK)
+        for u, x, p, s in zip(df["uitkomst"], df[schatting], df["p_gecorrigeerd"], df["status"],
+                              strict=True)]
     return df
 
 
-def _gemengd(delen: list[pd.DataFrame], per: dict[str, dict[str, Any]],
-             primair: set[str]) -> pd.DataFrame:
+def _gepaard(delen: list[pd.DataFrame], per: dict[str, dict[str, Any]], primair: set[str],
+             alpha: float) -> pd.DataFrame | None:
     if not delen:
-        return pd.DataFrame(columns=["uitkomst", "pre", "post", "n_deelnemers", "status", "reden"])
+        return None
+    df = prepost.corrigeer_multipliciteit(pd.concat(delen, ignore_index=True), primair)
+    df["primair"] = df["uitkomst"].isin(primair)
+    return _met_oordeel(df, "verschil", per, alpha)
+
+
+def _gemengd(delen: list[pd.DataFrame], per: dict[str, dict[str, Any]],
+             primair: set[str], alpha: float) -> pd.DataFrame | None:
+    if not delen:
+        return None
     df = pd.concat(delen, ignore_index=True).rename(columns={"referentie": "pre",
                                                              "meetmoment": "post"})
     df = prepost.corrigeer_multipliciteit(df, primair)
-    df["richting"] = [_richting(v, per[u]["hoger_is_beter"]) if s == prepost.OK else ""
+    df["richting"] = [prepost._richting(v, per[u]["hoger_is_beter"]) if s == prepost.OK else ""
                       for u, v, s in zip(df["uitkomst"], df["schatting"], df["status"], strict=True)]
     df["primair"] = df["uitkomst"].isin(primair)
-    eerst = ["uitkomst", "pre", "post"]
-    return df[eerst + [k for k in df.columns if k not in eerst]]
+    return _met_oordeel(df, "schatting", per, alpha)
 
 
-def _categorieen(delen: list[pd.DataFrame], min_n: int) -> pd.DataFrame:
+def _categorieen(delen: list[pd.DataFrame]) -> pd.DataFrame | None:
+    return pd.concat(delen, ignore_index=True) if delen else None
+
+
+def _subgroepen(delen: list[pd.DataFrame], primair: set[str]) -> pd.DataFrame | None:
     if not delen:
-        return pd.DataFrame(columns=["uitkomst", "pre", "post", "indeling", "categorie",
-                                     "n_categorie", "n_totaal", "percentage"])
-    df = pd.concat(delen, ignore_index=True)
-    return secundair_onderdrukken(df, ["uitkomst", "pre", "post", "indeling"], "n_categorie",
-                                  ["percentage"], min_n)
-
-
-def _subgroepen(delen: list[pd.DataFrame], primair: set[str]) -> pd.DataFrame:
-    if not delen:
-        return pd.DataFrame(columns=["uitkomst", "subgroep", "niveau", "pre", "post", "onderdeel",
-                                     "n_paren", "p", "p_gecorrigeerd", "correctie"])
+        return None
     df = pd.concat(delen, ignore_index=True)
     interactie = df["onderdeel"] == "interactie"
     gecorrigeerd = prepost.corrigeer_multipliciteit(df.loc[interactie], primair)
@@ -459,10 +526,10 @@ def _subgroepen(delen: list[pd.DataFrame], primair: set[str]) -> pd.DataFrame:
     return df
 
 
-def _histogram(delen: list[pd.DataFrame], min_n: int) -> pd.DataFrame:
-    kolommen = ["uitkomst", "pre", "post", "klasse_onder", "klasse_boven", "n", "n_totaal"]
+def _histogram(delen: list[pd.DataFrame]) -> pd.DataFrame | None:
     delen = [d for d in delen if not d.empty]
     if not delen:
-        return pd.DataFrame(columns=kolommen)
-    df = pd.concat(delen, ignore_index=True)[kolommen]
-    return secundair_onderdrukken(df, ["uitkomst", "pre", "post"], "n", [], min_n)
+        return None
+    df = pd.concat(delen, ignore_index=True)
+    df["klasse"] = df.groupby(["uitkomst", "pre", "post"], sort=False).cumcount() + 1
+    return df
