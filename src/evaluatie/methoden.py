@@ -1,25 +1,24 @@
-"""The Methoden section, generated from what actually ran.
+"""The Methoden section, generated from the analyses' provenance: what actually ran.
 
-Reads the releasable results directory of one interventie: each analysis' ``_tabellen.json``
-(written by :func:`evaluatie.analyses.voer_uit`), the columns of its tables, and the run
-metadata in ``interventie.json``. A method is described only when a table shows it was
-used (e.g. the Wilcoxon test only when a ``wilcoxon_v`` column exists), so the text cannot
-claim an analysis that did not run. References are collected from the methods described.
+Every analysis records the methods it used and their settings (``Context.vastleggen``;
+released in ``_tabellen.json`` as ``herkomst``). This module turns those records into
+paragraphs, so the text describes exactly what ran with which settings, and never infers
+a method from a table's name or columns. References are collected from the methods
+described.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
-from evaluatie.rapport import geheel, getal
+from evaluatie.rapport import Resultaten, geheel, getal
 
-__all__ = ["Analyse", "Methoden", "datum_nl", "instellingen_tabel", "lees_methoden", "software_tabel"]
+__all__ = ["Methoden", "datum_nl", "instellingen_tabel", "lees_methoden", "software_tabel"]
 
 #: References by key, in the style of Dutch public-health reports (author year, title, source).
 REFERENTIES = {
@@ -59,56 +58,12 @@ REFERENTIES = {
 
 
 @dataclass
-class Analyse:
-    """One analysis that ran: its name, title, described tables and the columns they hold."""
-
-    naam: str
-    titel: str
-    tabellen: dict[str, str]
-    kolommen: dict[str, list[str]] = field(default_factory=dict)  # tabel -> columns (written tables)
-    waarden: dict[str, pd.DataFrame] = field(default_factory=dict)
-
-    @property
-    def heeft_resultaten(self) -> bool:
-        return any(len(df) for df in self.waarden.values())
-
-    def heeft(self, *kolommen: str) -> bool:
-        """Does any written table have all ``kolommen`` (and a row)?"""
-        return any(set(kolommen) <= set(k) and len(self.waarden[t]) for t, k in self.kolommen.items())
-
-    def uniek(self, kolom: str) -> list[Any]:
-        """Distinct non-missing values of ``kolom`` over all tables."""
-        uit: list[Any] = []
-        for df in self.waarden.values():
-            if kolom in df.columns:
-                uit += [v for v in df[kolom].dropna().unique() if v not in uit]
-        return uit
-
-
-@dataclass
 class Methoden:
-    """Paragraphs (Markdown) and the references they cite."""
+    """Paragraphs (Markdown), the references they cite and the analyses that ran."""
 
     alineas: list[tuple[str, str]]  # (subheading, text)
     referenties: list[str]
-    analyses: list[Analyse]
-
-
-def _lees_analyses(map_: Path) -> list[Analyse]:
-    uit = []
-    for pad in sorted(map_.glob("*/_tabellen.json")):
-        info = json.loads(pad.read_text(encoding="utf-8"))
-        a = Analyse(info.get("analyse", pad.parent.name), info.get("titel", pad.parent.name),
-                    dict(info.get("tabellen", {})))
-        for t in sorted(pad.parent.glob("*.csv")):
-            try:
-                df = pd.read_csv(t)
-            except pd.errors.EmptyDataError:
-                df = pd.DataFrame()
-            a.kolommen[t.stem] = [str(k) for k in df.columns]
-            a.waarden[t.stem] = df
-        uit.append(a)
-    return uit
+    analyses: list[tuple[str, str]]  # (name, title)
 
 
 def _opsomming(delen: list[str]) -> str:
@@ -118,135 +73,152 @@ def _opsomming(delen: list[str]) -> str:
     return ", ".join(delen[:-1]) + " en " + delen[-1]
 
 
-def lees_methoden(map_: str | Path, meta: dict[str, Any] | None = None,
-                  regio_map: str | Path | None = None) -> Methoden:
-    """Describe the methods of one interventie's run from its releasable results."""
-    map_ = Path(map_)
-    if meta is None:
-        meta = json.loads((map_ / "interventie.json").read_text("utf-8"))
-    analyses = _lees_analyses(map_)
-    per = {a.naam: a for a in analyses}
+def _zin(tekst: str) -> str:
+    return tekst[:1].upper() + tekst[1:]
+
+
+_MULTIPLICITEIT = {"holm": "Holm", "bh": "Benjamini-Hochberg"}
+
+
+def lees_methoden(R: Resultaten | str | Path, meta: dict[str, Any] | None = None) -> Methoden:
+    """Describe the methods of one interventie from the provenance in its release."""
+    if not isinstance(R, Resultaten):
+        R = Resultaten(R)
+    meta = meta or R.meta
+    h: dict[str, dict[str, Any]] = {}
+    for rec in R.herkomst():
+        h.setdefault(rec["methode"], rec)
     refs: list[str] = []
     alineas: list[tuple[str, str]] = []
 
-    def cite(*sleutels: str) -> str:
-        for s in sleutels:
-            if s not in refs:
-                refs.append(s)
-        return ""
+    def cite(*sleutels: str) -> None:
+        for s_ in sleutels:
+            if s_ not in refs:
+                refs.append(s_)
 
-    # Design and data
     mm = list(meta.get("meetmomenten", []))
     ontwerp = (f"De evaluatie volgt deelnemers van de interventie over de meetmomenten "
                f"{_opsomming(mm)} (voormeting {mm[0] if mm else 'T0'}); de status van deelnemers "
-               f"is bepaald op peildatum {datum_nl(meta.get('peildatum', ''))}.")
+               f"is bepaald op peildatum {datum_nl(meta.get('peildatum', ''))}. Er is geen "
+               "gerandomiseerde controlegroep: veranderingen zijn samenhang in de tijd, geen bewezen "
+               "effect van de interventie.")
     if meta.get("synthetisch"):
         ontwerp += (" **De gegevens in dit rapport zijn synthetisch** (gegenereerd voor demonstratie); "
                     "de uitkomsten zeggen niets over een echte interventie.")
     alineas.append(("Opzet en gegevens", ontwerp))
 
-    if "uitval" in per and per["uitval"].heeft_resultaten:
-        a = per["uitval"]
-        zinnen = []
-        if a.heeft("stap", "soort", "n"):
-            cite("trend")
-            zinnen.append("De deelnemersstroom (aangemeld, gestart, gemeten per meetmoment, afgerond) "
-                          "met de redenen van uitval volgt het TREND-stroomdiagram")
-        if a.heeft("percentage", "n_gestart"):
-            cite("wilson")
-            zinnen.append("uitvalpercentages zijn berekend over iedereen die begon, met een "
-                          "Wilson-95%-betrouwbaarheidsinterval")
-        if a.heeft("overleving") or any("km" in t for t in a.kolommen):
-            cite("km")
-            zinnen.append("de tijd tot uitval is geschat met de Kaplan-Meiermethode (wie nog "
-                          "deelneemt op de peildatum telt mee tot die datum)")
-        if a.heeft("smd"):
-            cite("smd")
-            zinnen.append("uitvallers en afronders zijn vergeleken met gestandaardiseerde "
-                          "verschillen (SMD; |SMD| > 0,1 geldt als een relevant verschil)")
-        if zinnen:
-            alineas.append(("Deelnemers en uitval", _zin(_opsomming(zinnen)) + "."))
+    if "bevindingen" in h:
+        b = h["bevindingen"]
+        schatter = {"gemengd_model": "de verandering volgens het lineaire gemengde model op alle "
+                                     "metingen",
+                    "completers": "de gemiddelde verandering bij deelnemers met beide metingen"}.get(
+                        b.get("schatter"), b.get("schatter"))
+        prim = b.get("primaire_uitkomst")
+        tekst = (f"De hoofdschatting (het estimand) is {schatter}, van {b.get('pre')} tot "
+                 f"{b.get('post')}. " + (f"De primaire uitkomst is {R.uitkomst_titel(prim)} "
+                                         "(vastgelegd in de configuratie). " if prim else
+                                         "Er is geen primaire uitkomst vastgelegd. ")
+                 + "Een uitkomst heet verbeterd of verslechterd als de toets na correctie voor "
+                 f"meervoudig toetsen significant is bij α = {getal(b.get('alpha', 0.05), 2)}; anders "
+                 "is er geen aantoonbare verandering. Het samenvattende oordeel staat één keer vast, in "
+                 "de analyse, en elke plek in dit rapport neemt het over.")
+        alineas.append(("Hoofdschatting", tekst))
 
-    if "voor_na" in per and per["voor_na"].heeft_resultaten:
-        a = per["voor_na"]
-        zinnen = []
-        if a.heeft("n_paren", "t"):
-            zinnen.append("Veranderingen zijn getoetst bij deelnemers met een meting op beide "
-                          "momenten (completers) met de gepaarde t-toets; het verschil is steeds "
-                          "nameting − voormeting")
-        if a.heeft("wilcoxon_v"):
-            zinnen.append("met de Wilcoxon-rangtekentoets als verdelingsvrije controle")
-        if a.heeft("cohens_dz") or a.heeft("hedges_gz"):
-            cite("lakens")
-            zinnen.append("effectgroottes zijn Cohen's d_z en Hedges' g_z met 95%-interval")
-        tekst = _zin(_opsomming(zinnen)) + "." if zinnen else ""
-        if any("gemengd" in t for t in a.kolommen) or a.heeft("effect", "df_satterthwaite"):
-            cite("satterthwaite")
-            tekst += (" Een lineair gemengd model (willekeurig intercept per deelnemer, REML, "
-                      "vrijheidsgraden volgens Satterthwaite) gebruikt alle beschikbare metingen, "
-                      "ook van deelnemers die een meting misten.")
-        if a.heeft("rci") or any("categor" in t for t in a.kolommen):
-            cite("rci")
-            tekst += (" Verandercategorieën (verbeterd, gelijk, verslechterd) volgen de Reliable "
-                      "Change Index van Jacobson en Truax (grens 1,96).")
-        correcties = [str(c).lower() for c in a.uniek("correctie")]
-        namen = []
-        if "holm" in correcties:
-            cite("holm")
-            namen.append("Holm")
-        if "bh" in correcties or "fdr_bh" in correcties:
-            cite("bh")
-            namen.append("Benjamini-Hochberg")
-        if namen:
-            tekst += (" Omdat per uitkomst meerdere vergelijkingen zijn getoetst, zijn de p-waarden "
-                      f"gecorrigeerd voor meervoudig toetsen ({_opsomming(namen)}; per uitkomst "
-                      "vermeld in de tabel met instellingen).")
-        if tekst:
-            alineas.append(("Uitkomsten", tekst.strip()))
+    zinnen = []
+    if "stroom" in h:
+        cite("trend")
+        zinnen.append("de deelnemersstroom (aangemeld, gestart, afgerond, met de redenen van uitval) "
+                      "volgt het TREND-stroomdiagram")
+    if "wilson" in h:
+        cite("wilson")
+        zinnen.append("uitvalpercentages zijn berekend over iedereen die begon, met een "
+                      "Wilson-95%-betrouwbaarheidsinterval")
+    if "kaplan_meier" in h:
+        cite("km")
+        zinnen.append("de tijd tot uitval is geschat met de Kaplan-Meiermethode (wie nog deelneemt "
+                      "op de peildatum telt mee tot die datum)")
+    if "tabel1_smd" in h:
+        cite("smd")
+        zinnen.append("uitvallers en afronders zijn vergeleken met gestandaardiseerde verschillen "
+                      "(SMD; |SMD| > 0,1 geldt als een relevant verschil)")
+    if "uitvalmodel" in h:
+        zinnen.append("de kans op uitval naar kenmerken bij de start is geschat met logistische "
+                      "regressie (Wald-intervallen)")
+    if zinnen:
+        alineas.append(("Deelnemers en uitval", _zin(_opsomming(zinnen)) + "."))
 
-    if "gewichtsstatus" in per and per["gewichtsstatus"].heeft_resultaten:
-        a = per["gewichtsstatus"]
-        tekst = ""
-        for df in a.waarden.values():
-            if {"maat", "referentie"} <= set(df.columns):
-                delen = [f"{r['maat']}: {r['referentie']}" + (f" ({r['bron']})" if "bron" in df.columns
-                                                              and not pd.isna(r["bron"]) else "")
-                         for _, r in df.iterrows() if not pd.isna(r["referentie"])]
-                if delen:
-                    tekst = "Gebruikte groeireferenties: " + "; ".join(delen) + "."
-        if any("overgang" in t for t in a.kolommen) or a.heeft("van", "naar"):
-            tekst += (" Overgangen tussen gewichtsklassen zijn geteld bij deelnemers met een "
-                      "gewichtsstatus op beide meetmomenten.")
-        if tekst:
-            alineas.append(("Gewichtsstatus", tekst.strip()))
+    tekst = ""
+    if "gepaarde_t" in h:
+        tekst += ("Veranderingen zijn getoetst bij deelnemers met een meting op beide momenten "
+                  "(completers) met de gepaarde t-toets; het verschil is steeds nameting − voormeting.")
+    if "wilcoxon" in h:
+        tekst += (" De Wilcoxon-rangtekentoets is berekend als verdelingsvrije controle; hij staat in "
+                  "de tabellenbijlage (XLSX, blad met de gepaarde vergelijking).")
+    if "effectgrootte_dz" in h:
+        cite("lakens")
+        tekst += " Effectgroottes zijn Cohen's d_z en Hedges' g_z met 95%-interval."
+    if "gemengd_model" in h:
+        cite("satterthwaite")
+        cov = h["gemengd_model"].get("covariaten") or []
+        tekst += (" Een lineair gemengd model (willekeurig intercept per deelnemer, REML, "
+                  "vrijheidsgraden volgens Satterthwaite) gebruikt alle beschikbare metingen, ook van "
+                  "deelnemers die een meting misten"
+                  + (f"; het corrigeert voor {_opsomming([str(c) for c in cov])}." if cov else "."))
+    if "stabiliteitsband" in h:
+        tekst += (" Individuele verandering is ingedeeld in gestegen, gelijk gebleven (binnen een "
+                  "stabiliteitsband per uitkomst) en gedaald")
+        if "klinisch_relevant" in h:
+            tekst += ", en voor uitkomsten met een drempel in klinisch relevant verbeterd of niet"
+        tekst += "."
+    if "rci" in h:
+        cite("rci")
+        tekst += (" Voor uitkomsten met een bekende betrouwbaarheid is de Reliable Change Index van "
+                  "Jacobson en Truax berekend (grens 1,96).")
+    if "multipliciteit" in h:
+        cite("holm", "bh")
+        tekst += (" Omdat meerdere vergelijkingen zijn getoetst, zijn de p-waarden gecorrigeerd voor "
+                  "meervoudig toetsen: Holm voor de primaire uitkomst, Benjamini-Hochberg voor de "
+                  "overige uitkomsten.")
+    if "subgroepen" in h:
+        kenm = h["subgroepen"].get("kenmerken") or []
+        tekst += (f" Subgroepen ({_opsomming([str(k) for k in kenm])}) zijn vergeleken met een F-toets "
+                  "op de verschilscores; niveaus met te weinig deelnemers zijn daarvoor samengevoegd. "
+                  "Subgroepresultaten zijn verkennend.")
+    if tekst:
+        alineas.append(("Uitkomsten", tekst.strip()))
 
-    if "kosten" in per and per["kosten"].heeft_resultaten:
-        a = per["kosten"]
-        tekst = ("Zorgkosten zijn per deelnemer en per kostendomein opgeteld vóór en na de start; "
-                 "het verschil is na − voor (een negatief bedrag is een daling).")
-        inst = a.waarden.get("instellingen")
-        if inst is not None and {"onderdeel", "waarde"} <= set(inst.columns):
-            w = {str(r["onderdeel"]): str(r["waarde"]) for _, r in inst.iterrows()
-                 if not pd.isna(r["waarde"])}
-            if "venster_voor" in w and "venster_na" in w:
-                tekst += f" Periode vóór: {w['venster_voor']}; periode na: {w['venster_na']}."
-            if "prijsindexering" in w:
-                tekst += f" Prijsindexering: {w['prijsindexering']}."
-            if "bootstrap" in w:
-                cite("bca")
-                tekst += (" Het 95%-interval van het gemiddelde verschil is een bootstrapinterval "
-                          f"({w['bootstrap']}).")
-        elif a.heeft("ci95_onder", "gemiddeld_verschil"):
-            cite("bca")
-            tekst += " Het 95%-interval van het gemiddelde verschil is een BCa-bootstrapinterval."
-        if a.heeft("verschil_in_verschillen") or any(
-                "verschil_in_verschillen" in t and len(a.waarden[t].columns) > 1 for t in a.kolommen):
+    if "gewichtsstatus" in h:
+        hk = R.tabel("gewichtsstatus", "herkomst")
+        delen = [f"{r['maat']}: {r['referentie']} ({r['bron']})" for _, r in hk.iterrows()
+                 if not pd.isna(r["referentie"])] if len(hk) else []
+        tekst = ("Gebruikte groeireferenties: " + "; ".join(delen) + ". ") if delen else ""
+        tekst += ("Overgangen tussen gewichtsklassen zijn geteld bij deelnemers met een gewichtsstatus "
+                  f"op {h['gewichtsstatus'].get('van')} en {h['gewichtsstatus'].get('naar')}.")
+        alineas.append(("Gewichtsstatus", tekst))
+
+    if "kosten_bca" in h:
+        k = h["kosten_bca"]
+        cite("bca")
+        voor, na = (k.get("vensters") or [None, None])[:2]
+        tekst = ("Zorgkosten zijn per deelnemer en per kostendomein opgeteld in een periode van "
+                 f"{voor} maanden vóór en {na} maanden vanaf de start; het verschil is na − voor (een "
+                 "negatief bedrag is een daling). Het 95%-interval van het gemiddelde verschil is een "
+                 f"BCa-bootstrapinterval ({geheel(k.get('n_resamples'))} trekkingen, seed {k.get('seed')}"
+                 "), één per schatting. " + ("Bedragen zijn geïndexeerd naar één prijsniveau."
+                                             if k.get("prijsindex") else
+                                             "Bedragen zijn niet geïndexeerd (geen prijsindex ingesteld)."))
+        if "kosten_did" in h:
             cite("did")
             tekst += (" Met een vergelijkingsgroep is het effect geschat als verschil-in-verschillen "
-                      "(de verandering bij deelnemers min die in de vergelijkingsgroep).")
+                      "(de verandering bij deelnemers min die in de vergelijkingsgroep), met "
+                      "clusterrobuuste standaardfouten per "
+                      f"{ {'pseudo_id': 'deelnemer', 'wijk': 'wijk'}.get(h['kosten_did'].get('cluster'), 'cluster') }.")
+        if "kosten_glm" in h:
+            tekst += (" Een tweedelig model (logistisch voor de kans op kosten, Gamma met log-link voor "
+                      "de hoogte) beschrijft de kosten na de start.")
         alineas.append(("Zorgkosten", tekst))
 
-    if "quintuple" in per and per["quintuple"].heeft_resultaten:
+    if "quintuple" in h:
         cite("quintuple", "pg")
         alineas.append(("Quintuple aim", "De indicatoren van de quintuple aim (gezondheid, "
                         "ervaring van deelnemers, kosten, werkplezier van professionals en "
@@ -256,28 +228,29 @@ def lees_methoden(map_: str | Path, meta: dict[str, Any] | None = None,
 
     ontbrekend = ("Ontbrekende gegevens: toetsen tussen twee meetmomenten gebruiken alleen "
                   "deelnemers met beide metingen (completers)")
-    if "voor_na" in per and any("gemengd" in t for t in per["voor_na"].kolommen):
+    if "gemengd_model" in h:
         ontbrekend += ("; het gemengde model gebruikt alle metingen (geldig als ontbreken samenhangt "
                        "met wat wél gemeten is)")
-    if "uitval" in per and per["uitval"].heeft("methode", "schatting"):
+    if "gevoeligheid" in h:
         cite("rubin")
-        m = per["uitval"].uniek("m_imputaties") or per["uitval"].uniek("mice_m")
-        ontbrekend += ("; een gevoeligheidsanalyse vergelijkt completers, het gemengde model en "
-                       "meervoudige imputatie" + (f" ({geheel(m[0])} imputaties, regels van Rubin)"
-                                                  if m else " (regels van Rubin)"))
-    alineas.append(("Ontbrekende gegevens en drempels", ontbrekend + ". Statistische toetsen zijn "
-                    "tweezijdig met α = 0,05. Onthullingscontrole: aantallen onder "
-                    f"{meta.get('min_n', 10)} en gemiddelden en percentages over minder dan "
-                    f"{meta.get('min_n', 10)} deelnemers zijn onderdrukt, en waar een onderdrukt "
-                    "aantal uit totalen terug te rekenen zou zijn, ook het volgende kleinste aantal "
-                    "(secundaire onderdrukking)."))
+        g = h["gevoeligheid"]
+        ontbrekend += ("; een gevoeligheidsanalyse zet completers, het gemengde model en meervoudige "
+                       f"imputatie naast elkaar ({geheel(g.get('m'))} imputaties, regels van Rubin)")
+    alineas.append(("Ontbrekende gegevens en privacy", ontbrekend + ". Statistische toetsen zijn "
+                    "tweezijdig. Onthullingscontrole: aantallen onder "
+                    f"{meta.get('min_n', 10)} personen, en alles wat op zo'n kleine groep rust, zijn "
+                    "weggelaten, net als elk getal waaruit zo'n aantal terug te rekenen zou zijn (uit "
+                    "totalen, complementen of dezelfde groep in een andere tabel); sommen van "
+                    "zorgkosten waarin één of twee huishoudens de doorslag geven ook (dominantieregel)."))
 
     volgorde = [k for k in REFERENTIES if k in refs]
-    return Methoden(alineas, [REFERENTIES[k] for k in volgorde], analyses)
+    gedraaid = []
+    for pad in sorted(R.map.glob("*/_tabellen.json")):
+        import json
 
-
-def _zin(tekst: str) -> str:
-    return tekst[:1].upper() + tekst[1:]
+        info = json.loads(pad.read_text("utf-8"))
+        gedraaid.append((info["analyse"], info["titel"]))
+    return Methoden(alineas, [REFERENTIES[k] for k in volgorde], gedraaid)
 
 
 _MAANDEN = ("januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus",
@@ -293,13 +266,12 @@ def datum_nl(datum: Any) -> str:
     return f"{d.day} {_MAANDEN[d.month - 1]} {d.year}"
 
 
-def instellingen_tabel(map_: str | Path) -> pd.DataFrame | None:
-    """Per outcome the thresholds the pre/post analysis used (``voor_na/instellingen.csv``)."""
-    pad = Path(map_) / "voor_na" / "instellingen.csv"
-    if not pad.exists():
-        return None
-    df = pd.read_csv(pad)
-    if not len(df) or "uitkomst" not in df.columns:
+def instellingen_tabel(R: Resultaten | str | Path) -> pd.DataFrame | None:
+    """Per outcome the thresholds the pre/post analysis used (table ``voor_na/instellingen``)."""
+    if not isinstance(R, Resultaten):
+        R = Resultaten(R)
+    df = R.tabel("voor_na", "instellingen")
+    if not len(df):
         return None
     namen = {"holm": "Holm", "bh": "Benjamini-Hochberg", "fdr_bh": "Benjamini-Hochberg",
              "bonferroni": "Bonferroni", "geen": "geen"}

@@ -102,31 +102,79 @@ def figuur_png(fig: Any, dpi: int = 144) -> Any:
 
 
 class Resultaten:
-    """Read-only access to one interventie's releasable results directory."""
+    """Read-only access to one interventie's part of a release.
+
+    ``map_`` is ``publiceerbaar/<interventie>``, ``regio_map`` is ``publiceerbaar/regio``.
+    Tables are found by their declared name (:func:`evaluatie.contract.lees`) and come back
+    typed; nothing is looked up by its columns. A suppressed cell is empty; :meth:`weg`
+    tells whether a cell was suppressed (as opposed to not applicable).
+    """
 
     def __init__(self, map_: str | Path, regio_map: str | Path | None = None):
         self.map = Path(map_)
-        self.regio_map = Path(regio_map) if regio_map else None
+        self.regio_map = Path(regio_map) if regio_map else self.map.parent / "regio"
         self.meta: dict[str, Any] = json.loads((self.map / "interventie.json").read_text("utf-8"))
+        self._cache: dict[tuple[str, str, str], pd.DataFrame] = {}
 
     @property
     def min_n(self) -> int:
         return int(self.meta["min_n"])
 
-    def tabel(self, naam: str) -> pd.DataFrame:
-        return pd.read_csv(self.map / naam)
+    def heeft(self, analyse: str, tabel: str | None = None) -> bool:
+        """Did the analysis run (and declare ``tabel``)?"""
+        pad = self.map / analyse / "_tabellen.json"
+        if not pad.exists():
+            return False
+        return tabel is None or tabel in json.loads(pad.read_text("utf-8"))["tabellen"]
 
-    def regio_tabel(self, naam: str) -> pd.DataFrame:
-        if self.regio_map is None:
-            raise FileNotFoundError("geen regio-resultaten opgegeven")
-        return pd.read_csv(self.regio_map / naam)
+    def tabel(self, analyse: str, tabel: str) -> pd.DataFrame:
+        """A released table of this interventie by name, typed (empty when the analysis
+        did not run)."""
+        return self._lees(self.map, analyse, tabel)
 
-    def bestaat(self, naam: str) -> bool:
-        return (self.map / naam).exists()
+    def regio_tabel(self, analyse: str, tabel: str) -> pd.DataFrame:
+        """A released region-level table by name, typed (empty when absent)."""
+        return self._lees(self.regio_map, analyse, tabel)
+
+    def _lees(self, map_: Path, analyse: str, tabel: str) -> pd.DataFrame:
+        from evaluatie import contract
+
+        sleutel = (str(map_), analyse, tabel)
+        if sleutel not in self._cache:
+            if not (map_ / analyse / "_tabellen.json").exists():
+                self._cache[sleutel] = pd.DataFrame()
+            else:
+                self._cache[sleutel] = contract.lees(map_, analyse, tabel)
+        return self._cache[sleutel].copy()
+
+    def bevindingen(self) -> pd.DataFrame:
+        """The findings table (one estimate and verdict per outcome)."""
+        return self.tabel("bevindingen", "bevindingen")
+
+    def herkomst(self, analyse: str | None = None) -> list[dict[str, Any]]:
+        """What ran, with which settings (per analysis, or all)."""
+        uit = []
+        for pad in sorted(self.map.glob("*/_tabellen.json")):
+            info = json.loads(pad.read_text("utf-8"))
+            if analyse is None or info["analyse"] == analyse:
+                uit += [{**h, "analyse": info["analyse"]} for h in info.get("herkomst", [])]
+        return uit
 
     def uitkomst_titel(self, naam: str) -> str:
         return self.meta["uitkomsten"].get(naam, {}).get("titel", naam)
 
-    def onderdrukt(self) -> str:
-        """Text for a suppressed cell."""
-        return f"<{self.min_n}"
+    @staticmethod
+    def weg(rij: Any, kolom: str) -> bool:
+        """Was this cell suppressed by disclosure control?"""
+        from evaluatie.contract import onderdrukte_cellen
+
+        return kolom in onderdrukte_cellen(rij.get("onderdrukking") if hasattr(rij, "get") else None)
+
+    @staticmethod
+    def onderdrukt() -> str:
+        """Text for a suppressed cell (never "<10": a hidden amount is not small)."""
+        return ONDERDRUKT
+
+
+#: What a report prints in a suppressed cell.
+ONDERDRUKT = "onderdrukt"

@@ -4,11 +4,11 @@ from pathlib import Path
 from evaluatie import pijplijn
 
 with pijplijn.stap(snakemake.log[0]):
-    meta = json.loads(Path(snakemake.input.meta).read_text(encoding="utf-8"))
+    map_ = Path(snakemake.input.vrijgave).resolve() / snakemake.wildcards.interventie
+    meta = json.loads((map_ / "interventie.json").read_text(encoding="utf-8"))
     pijplijn.render_rapport(
         snakemake.input.template,
-        params={"resultaten": str(Path(snakemake.input.meta).parent.resolve()),
-                "regio_resultaten": str(Path(snakemake.input.regio).parent.resolve())},
+        params={"resultaten": str(map_), "regio_resultaten": str(map_.parent / "regio")},
         uitvoer={f: snakemake.output[f] for f in snakemake.params.formaten},
         engine=snakemake.params.engine,
         extra_secties=snakemake.params.extra_secties,
