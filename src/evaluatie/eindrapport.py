@@ -1,10 +1,11 @@
 """The annual eindrapport of a region: all interventies side by side.
 
-Everything here reads releasable results only (each interventie's ``publiceerbaar/``
-directory, the region's ``publiceerbaar/indicatoren.csv`` and, when configured, the same
-directories of last year's run), and returns tidy tables or a matplotlib figure that the
-template ``reports/eindrapport.qmd`` lays out. Suppressed numbers stay suppressed: a
-value from a row marked ``onderdrukt`` is never used.
+Everything here reads the release only (``publiceerbaar/<interventie>/`` and
+``publiceerbaar/regio/``, and the same directories of last year's run), by declared table
+name, and returns tidy tables or a matplotlib figure that ``reports/eindrapport.qmd`` lays
+out. Headline estimates and verdicts come from each interventie's findings table, so the
+eindrapport states the very numbers of the interventie reports; a suppressed number
+stays suppressed.
 """
 
 from __future__ import annotations
@@ -17,7 +18,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from evaluatie.samenvatting import Bron, _ok, _vrijgegeven, uitval_totaal
+from evaluatie.rapport import Resultaten, is_leeg
+from evaluatie.samenvatting import primaire_bevinding, uitval_totaal
 
 __all__ = ["AIMS", "figuur_forest", "lees_interventies", "overzicht", "primaire_effecten",
            "quintuple_matrix", "vergelijk_met_vorig_jaar"]
@@ -29,137 +31,102 @@ AIMS = ["Gezondheid van de populatie", "Ervaring van de deelnemer", "Zorgkosten 
 AIMS_KORT = ["Gezondheid", "Ervaring", "Kosten", "Werkplezier", "Gelijkheid"]
 
 
-def lees_interventies(resultaten: str | Path, interventies: list[str] | None = None) -> list[Bron]:
-    """The interventies of a region's results directory that have releasable results.
+def vrijgave_map(pad: str | Path) -> Path:
+    """The release directory: ``pad`` itself, or ``pad/publiceerbaar`` for a region's results."""
+    pad = Path(pad)
+    return pad / "publiceerbaar" if (pad / "publiceerbaar").is_dir() else pad
 
-    ``resultaten`` is ``<resultaten_map>/<regio>``; ``interventies`` the codes in report order
-    (default: every subdirectory with ``publiceerbaar/interventie.json``).
-    """
-    resultaten = Path(resultaten)
+
+def lees_interventies(vrijgave: str | Path, interventies: list[str] | None = None) -> list[Resultaten]:
+    """The interventies of a release that have results, in ``interventies`` order (default:
+    every directory with an ``interventie.json``)."""
+    vrijgave = vrijgave_map(vrijgave)
     if interventies is None:
-        interventies = sorted(p.parent.parent.name
-                              for p in resultaten.glob("*/publiceerbaar/interventie.json"))
-    uit = []
-    for i in interventies:
-        map_ = resultaten / i / "publiceerbaar"
-        if (map_ / "interventie.json").exists():
-            uit.append(Bron(map_))
-    return uit
+        interventies = sorted(p.parent.name for p in vrijgave.glob("*/interventie.json"))
+    return [Resultaten(vrijgave / i, vrijgave / "regio") for i in interventies
+            if (vrijgave / i / "interventie.json").exists()]
 
 
-def _stap(b: Bron, stap: str) -> float:
-    df = b.met_kolommen("uitval", "stap", "soort", "n")
-    if df is None:
-        return np.nan
-    r = _vrijgegeven(df[(df["soort"] == "stap") & (df["stap"] == stap)])
-    return float(r["n"].iloc[0]) if len(r) and not pd.isna(r["n"].iloc[0]) else np.nan
+def _stap(R: Resultaten, stap: str) -> float:
+    s = R.tabel("uitval", "stroom")
+    r = s[(s["soort"] == "stap") & (s["stap"] == stap)] if len(s) else s
+    return float(r["n"].iloc[0]) if len(r) and not is_leeg(r["n"].iloc[0]) else np.nan
 
 
-def _uitval(b: Bron) -> dict[str, float]:
-    df = uitval_totaal(b)
-    leeg = {"uitval_pct": np.nan, "uitval_ci95_onder": np.nan, "uitval_ci95_boven": np.nan}
-    if df is None or not len(df):
-        return leeg
-    r = df.iloc[0]
-    return {"uitval_pct": r["percentage"], "uitval_ci95_onder": r.get("ci95_onder", np.nan),
-            "uitval_ci95_boven": r.get("ci95_boven", np.nan)}
+def _kosten(R: Resultaten) -> dict[str, Any]:
+    b = R.bevindingen()
+    r = b[b["rol"] == "kosten"] if len(b) else b
+    if not len(r):
+        return {"kosten_schatting": np.nan, "kosten_ci95_onder": np.nan, "kosten_ci95_boven": np.nan,
+                "kosten_schatter": "", "kosten_oordeel": ""}
+    r = r.iloc[0]
+    return {"kosten_schatting": r["schatting"], "kosten_ci95_onder": r["ci95_onder"],
+            "kosten_ci95_boven": r["ci95_boven"], "kosten_schatter": r["schatter"],
+            "kosten_oordeel": r["oordeel"] if not is_leeg(r["oordeel"]) else ""}
 
 
-def _primair(b: Bron) -> pd.Series | None:
-    """The released pre/post row of the primary outcome at the last measurement."""
-    df = b.met_kolommen("voor_na", "uitkomst", "pre", "post", "n_paren", "verschil")
-    if df is None:
-        return None
-    df = _ok(_vrijgegeven(df)).dropna(subset=["n_paren", "verschil"])
-    if not len(df):
-        return None
-    if "primair" in df.columns and df["primair"].map(lambda x: str(x).lower() == "true").any():
-        df = df[df["primair"].map(lambda x: str(x).lower() == "true")]
-    else:
-        primair = [u for u, s in b.meta.get("uitkomsten", {}).items() if s.get("primair")]
-        df = df[df["uitkomst"].isin(primair)]
-    if not len(df):
-        return None
-    volg = df["post"].astype(str).str.lstrip("Tt").map(lambda x: int(x) if x.isdigit() else -1)
-    return df.loc[volg.idxmax()]
-
-
-def _kosten(b: Bron) -> dict[str, float]:
-    df = b.met_kolommen("kosten", "kostendomein", "n_deelnemers", "gemiddeld_verschil")
-    leeg = {"kosten_verschil": np.nan, "kosten_ci95_onder": np.nan, "kosten_ci95_boven": np.nan}
-    if df is None:
-        return leeg
-    df = _ok(_vrijgegeven(df[df["kostendomein"].astype(str) == "totaal"]))
-    df = df.dropna(subset=["gemiddeld_verschil"])
-    if not len(df):
-        return leeg
-    r = df.iloc[0]
-    return {"kosten_verschil": r["gemiddeld_verschil"], "kosten_ci95_onder": r.get("ci95_onder", np.nan),
-            "kosten_ci95_boven": r.get("ci95_boven", np.nan)}
-
-
-def overzicht(bronnen: list[Bron]) -> pd.DataFrame:
+def overzicht(bronnen: list[Resultaten]) -> pd.DataFrame:
     """One row per interventie with its headline numbers (missing where not released).
 
     Columns: ``interventie``, ``naam``, ``doelgroep``, ``n_aangemeld``, ``n_gestart``,
     ``uitval_pct`` (+ ``uitval_ci95_onder/boven``), ``primaire_uitkomst`` (code),
-    ``primair_titel``, ``pre``, ``post``, ``n_paren``, ``verschil``, ``ci95_onder``,
-    ``ci95_boven``, ``p``, ``richting``, ``kosten_verschil`` (mean change in costs per
-    participant, € , + CI).
+    ``primair_titel``, ``schatter``, ``pre``, ``post``, ``schatting``, ``ci95_onder``,
+    ``ci95_boven``, ``p_gecorrigeerd``, ``oordeel`` (from the findings table), and the
+    headline cost estimate ``kosten_schatting`` (+ CI, ``kosten_schatter``, ``kosten_oordeel``).
     """
     rijen = []
-    for b in bronnen:
-        p = _primair(b)
+    for R in bronnen:
+        u = uitval_totaal(R)
+        p = primaire_bevinding(R)
         rij: dict[str, Any] = {
-            "interventie": b.meta["interventie"], "naam": b.meta["naam"], "doelgroep": b.meta["doelgroep"],
-            "n_aangemeld": _stap(b, "aangemeld"), "n_gestart": _stap(b, "gestart"), **_uitval(b),
+            "interventie": R.meta["interventie"], "naam": R.meta["naam"], "doelgroep": R.meta["doelgroep"],
+            "n_aangemeld": _stap(R, "aangemeld"), "n_gestart": _stap(R, "gestart"),
+            "uitval_pct": u["percentage"] if u is not None else np.nan,
+            "uitval_ci95_onder": u["ci95_onder"] if u is not None else np.nan,
+            "uitval_ci95_boven": u["ci95_boven"] if u is not None else np.nan,
             "primaire_uitkomst": p["uitkomst"] if p is not None else "",
-            "primair_titel": b.titel(p["uitkomst"]) if p is not None else "",
+            "primair_titel": R.uitkomst_titel(p["uitkomst"]) if p is not None else "",
         }
-        for k in ("pre", "post", "n_paren", "verschil", "ci95_onder", "ci95_boven", "p", "richting"):
-            rij[k] = p[k] if p is not None and k in p.index else np.nan
-        rij.update(_kosten(b))
+        for k in ("schatter", "pre", "post", "schatting", "ci95_onder", "ci95_boven", "p_gecorrigeerd",
+                  "oordeel"):
+            rij[k] = p[k] if p is not None else (np.nan if k not in ("schatter", "pre", "post", "oordeel")
+                                                 else "")
+        rij.update(_kosten(R))
         rijen.append(rij)
     return pd.DataFrame(rijen)
 
 
-def primaire_effecten(bronnen: list[Bron]) -> pd.DataFrame:
-    """Standardised effect of each interventie's primary outcome, oriented so that > 0 is better.
+def primaire_effecten(bronnen: list[Resultaten]) -> pd.DataFrame:
+    """Standardised change of each interventie's primary outcome, oriented so that > 0 is better.
 
-    Outcomes differ between interventies (BMI z-score for children, another measure for
-    adults), so the forest plot compares Hedges' g_z (Cohen's d_z when g_z is absent), not
-    raw differences. Columns: ``naam``, ``uitkomst``, ``titel``, ``pre``, ``post``,
-    ``n_paren``, ``effect``, ``ci95_onder``, ``ci95_boven``, ``maat``; interventies without a
-    released primary result are left out.
+    Outcomes differ between interventies, so the forest plot compares Hedges' g_z of the
+    completers (``voor_na/gepaard``) over the findings' window, a within-person
+    standardised change, not the raw estimates. Columns: ``naam``, ``uitkomst``, ``titel``,
+    ``pre``, ``post``, ``n_paren``, ``effect``, ``ci95_onder``, ``ci95_boven``, ``maat``;
+    interventies without a released value are left out.
     """
     rijen = []
-    for b in bronnen:
-        p = _primair(b)
+    for R in bronnen:
+        p = primaire_bevinding(R)
         if p is None:
             continue
-        keuze = [m for m in (("Hedges' g_z", "hedges_gz", "gz_ci95_onder", "gz_ci95_boven"),
-                             ("Cohen's d_z", "cohens_dz", "dz_ci95_onder", "dz_ci95_boven"))
-                 if m[1] in p.index and not pd.isna(p[m[1]])]
-        if not keuze:
+        g = R.tabel("voor_na", "gepaard")
+        g = g[(g["uitkomst"] == p["uitkomst"]) & (g["pre"] == p["pre"]) & (g["post"] == p["post"])]
+        if not len(g) or is_leeg(g.iloc[0]["hedges_gz"]):
             continue
-        maat, kol, lo, hi = keuze[0]
-        teken = 1.0 if b.hoger_is_beter(p["uitkomst"]) is not False else -1.0
-        if "hoger_is_beter" in p.index and not pd.isna(p["hoger_is_beter"]):
-            teken = 1.0 if str(p["hoger_is_beter"]).lower() == "true" else -1.0
-        grenzen = sorted([teken * float(p.get(lo, np.nan)), teken * float(p.get(hi, np.nan))])
-        rijen.append({"naam": b.meta["naam"], "uitkomst": p["uitkomst"], "titel": b.titel(p["uitkomst"]),
-                      "pre": p["pre"], "post": p["post"], "n_paren": p["n_paren"],
-                      "effect": teken * float(p[kol]), "ci95_onder": grenzen[0], "ci95_boven": grenzen[1],
-                      "maat": maat})
+        g = g.iloc[0]
+        teken = 1.0 if bool(p["hoger_is_beter"]) else -1.0
+        grenzen = sorted([teken * float(g["gz_ci95_onder"]), teken * float(g["gz_ci95_boven"])])
+        rijen.append({"naam": R.meta["naam"], "uitkomst": p["uitkomst"], "titel": R.uitkomst_titel(p["uitkomst"]),
+                      "pre": p["pre"], "post": p["post"], "n_paren": g["n_paren"],
+                      "effect": teken * float(g["hedges_gz"]), "ci95_onder": grenzen[0],
+                      "ci95_boven": grenzen[1], "maat": "Hedges' g_z"})
     return pd.DataFrame(rijen, columns=["naam", "uitkomst", "titel", "pre", "post", "n_paren", "effect",
                                         "ci95_onder", "ci95_boven", "maat"])
 
 
 def figuur_forest(effecten: pd.DataFrame):
-    """Forest plot of :func:`primaire_effecten`: one row per interventie, 95% CI, 0 line.
-
-    Aggregates only; a row's label names the interventie, its outcome and n.
-    """
+    """Forest plot of :func:`primaire_effecten`: one row per interventie, 95% CI, 0 line."""
     from matplotlib.figure import Figure
 
     from evaluatie.rapport import geheel, getal
@@ -177,8 +144,8 @@ def figuur_forest(effecten: pd.DataFrame):
     ax.set_yticks(y)
     ax.set_yticklabels([f"{textwrap.fill(r['naam'], 30)}\n{r['titel']}, {r['pre']}–{r['post']}, "
                         f"n = {geheel(r['n_paren'])}" for _, r in effecten.iterrows()], fontsize=10)
-    maat = effecten["maat"].iloc[0] if k else "gestandaardiseerd effect"
-    ax.set_xlabel(f"Gestandaardiseerd effect ({maat}) met 95%-BI\n← verslechtering · verbetering →",
+    maat = effecten["maat"].iloc[0] if k else "gestandaardiseerde verandering"
+    ax.set_xlabel(f"Gestandaardiseerde verandering ({maat}) met 95%-BI\n← verslechtering · verbetering →",
                   fontsize=10)
     ax.set_ylim(-0.7, k - 0.3)
     grens = 1.0
@@ -201,20 +168,16 @@ def quintuple_matrix(indicatoren: pd.DataFrame, namen: dict[str, str]) -> pd.Dat
     with a released value; "–" when the aim has none. Rows: the interventies in ``namen``
     order, then the region row (``interventie == "regio"``) when present.
     """
-    df = indicatoren.copy()
-    if "onderdrukt" in df.columns:
-        df = df[~df["onderdrukt"].map(lambda x: str(x).lower() == "true")]
-    df = df[df["waarde"].notna()] if "waarde" in df.columns else df
-    volgorde = [*namen, "regio"]
+    df = indicatoren[indicatoren["waarde"].notna()] if len(indicatoren) else indicatoren
     rijen = []
-    for code in volgorde:
-        sub = df[df["interventie"] == code]
+    for code in [*namen, "regio"]:
+        sub = df[df["interventie"] == code] if len(df) else df
         if code == "regio" and not len(sub):
             continue
         rij = {"Interventie": namen.get(code, "Hele regio")}
-        for nr, (aim, kort) in enumerate(zip(AIMS, AIMS_KORT, strict=True), start=1):
-            cel = sub[sub["doel_nr"] == nr] if "doel_nr" in sub.columns else sub[sub["doel"] == aim]
-            kleuren = cel["stoplicht"].fillna("").astype(str) if "stoplicht" in cel.columns else pd.Series([])
+        for nr, kort in enumerate(AIMS_KORT, start=1):
+            cel = sub[sub["doel_nr"] == nr] if len(sub) else sub
+            kleuren = cel["stoplicht"].fillna("").astype(str) if len(cel) else pd.Series([], dtype=str)
             telling = [f"{int((kleuren == k).sum())} {k}" for k in ("groen", "oranje", "rood")
                        if (kleuren == k).any()]
             if telling:
@@ -231,10 +194,11 @@ def quintuple_matrix(indicatoren: pd.DataFrame, namen: dict[str, str]) -> pd.Dat
 def vergelijk_met_vorig_jaar(nu: pd.DataFrame, vorig: pd.DataFrame) -> pd.DataFrame:
     """This year's headline numbers next to last year's, per interventie present in either.
 
-    Columns: ``interventie``, ``naam``, and for ``n_gestart``, ``uitval_pct``, ``verschil``
-    (primary outcome) and ``kosten_verschil`` the pair ``<kolom>_vorig``, ``<kolom>_nu``.
+    Columns: ``interventie``, ``naam``, and for ``n_gestart``, ``uitval_pct``, ``schatting``
+    (primary estimand) and ``kosten_schatting`` the pair ``<kolom>_vorig``, ``<kolom>_nu``,
+    and ``primaire_uitkomst_gelijk``.
     """
-    kolommen = ["n_gestart", "uitval_pct", "verschil", "kosten_verschil"]
+    kolommen = ["n_gestart", "uitval_pct", "schatting", "kosten_schatting"]
     a = nu.set_index("interventie")
     b = vorig.set_index("interventie")
     codes = list(a.index) + [c for c in b.index if c not in a.index]
@@ -255,43 +219,35 @@ def lees_json(pad: Path) -> dict[str, Any]:
     return json.loads(Path(pad).read_text("utf-8"))
 
 
-def controleer_invoer(mappen: list[Path], min_n: int) -> None:
-    """Disclosure check of everything the eindrapport reads, before it is rendered."""
-    from evaluatie import disclosure
+def maak(template: str | Path, vrijgave: str | Path, interventies: list[str], uitvoer: dict[str, str],
+         *, config: dict[str, Any], jaar: int, regio_naam: str,
+         vorige_resultaten: str | Path | None = None, vorig_jaar: int | None = None,
+         engine: str = "auto") -> None:
+    """Render the eindrapport of one region (Snakemake rule ``eindrapport``).
 
-    fouten: list[str] = []
-    for m in mappen:
-        if Path(m).exists():
-            fouten += disclosure.controleer_map(Path(m), min_n)
-    if fouten:
-        raise disclosure.OnthullingsFout(
-            f"Eindrapport niet gemaakt: {len(fouten)} overtreding(en) (drempel {min_n}) in de invoer:\n"
-            + "\n".join(f"  - {f}" for f in fouten))
-
-
-def maak(template: str | Path, resultaten: str | Path, interventies: list[str], uitvoer: dict[str, str],
-         *, min_n: int, jaar: int, regio_naam: str, vorige_resultaten: str | Path | None = None,
-         vorig_jaar: int | None = None, engine: str = "auto") -> None:
-    """Check and render the eindrapport of one region (Snakemake rule ``eindrapport``).
-
-    ``resultaten`` is ``<resultaten_map>/<regio>``; only its ``publiceerbaar/`` directories
-    (and those of ``vorige_resultaten``) are read. ``uitvoer`` maps format to output path.
+    ``vrijgave`` is the region's checked release; last year's release (when configured) is
+    checked with the same engine before it is read. ``uitvoer`` maps format to output path.
     """
     import shutil
     import tempfile
 
+    from evaluatie import analyses, disclosure
+    from evaluatie.disclosure.vrijgave import controleer_map
     from evaluatie.render import render
 
-    resultaten = Path(resultaten).resolve()
-    vorige = Path(vorige_resultaten).resolve() if vorige_resultaten else None
-    mappen = [resultaten / i / "publiceerbaar" for i in interventies] + [resultaten / "publiceerbaar"]
-    if vorige is not None:
-        mappen += [p for p in sorted(vorige.glob("*/publiceerbaar"))] + [vorige / "publiceerbaar"]
-    controleer_invoer(mappen, min_n)
-    params = {"resultaten": str(resultaten), "interventies": list(interventies),
+    vrijgave = Path(vrijgave).resolve()
+    vorige = vrijgave_map(Path(vorige_resultaten).resolve()) if vorige_resultaten else None
+    inst = disclosure.instellingen(config)
+    if vorige is not None and vorige.is_dir():
+        fouten = controleer_map(vorige, inst, analyses.specificaties(config))
+        if fouten:
+            raise disclosure.OnthullingsFout(
+                f"Eindrapport niet gemaakt: de resultaten van vorig jaar ({vorige}) bevatten {len(fouten)} "
+                "overtreding(en):\n" + "\n".join(f"  - {f}" for f in fouten[:20]))
+    params = {"resultaten": str(vrijgave), "interventies": list(interventies),
               "vorige_resultaten": str(vorige) if vorige else "", "jaar": int(jaar),
               "vorig_jaar": int(vorig_jaar if vorig_jaar is not None else jaar - 1),
-              "regio_naam": regio_naam, "min_n": int(min_n)}
+              "regio_naam": regio_naam, "min_n": int(inst.min_n)}
     titel = f"Eindrapport {jaar}"
     eerste = Path(next(iter(uitvoer.values())))
     eerste.parent.mkdir(parents=True, exist_ok=True)
@@ -303,11 +259,7 @@ def maak(template: str | Path, resultaten: str | Path, interventies: list[str], 
 
 
 def toon(fig):
-    """A matplotlib Figure as a retina PNG (192 dpi shown at 96 dpi) for the report renderer."""
-    import io
+    """A matplotlib Figure as a PNG for the report renderer (see evaluatie.rapport.figuur_png)."""
+    from evaluatie.rapport import figuur_png
 
-    from IPython.display import Image
-
-    buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=192, facecolor="white")
-    return Image(data=buf.getvalue(), width=int(fig.get_figwidth() * 96))
+    return figuur_png(fig)

@@ -2,14 +2,16 @@
 
 For gemeenten and financiers who want the numbers in a spreadsheet. The workbook holds a
 sheet "Toelichting" (what the file is, how suppression shows, where each sheet comes from
-and the provenance of the run), then one sheet per releasable table, in report order:
-a title row, the table's description and source, and the table itself with its own
-column names (counts in ``n``/``n_*``, as in the CSV files). A suppressed cell is empty
-and its row has ``onderdrukt = ja``.
+and the provenance of the run), then the findings ("Bevindingen": one estimate and verdict
+per outcome, the same numbers as the reports), then one sheet per releasable table in
+report order: a title row, the table's description and source, and the table itself with
+its own column names. A suppressed cell is empty; its row has ``onderdrukt = ja`` and
+``onderdrukking`` names the cells.
 
-Only files under ``publiceerbaar/`` are read, and the finished workbook is checked with
-:func:`evaluatie.disclosure.controleer_bestand` before it is put in place: a violation
-raises :class:`~evaluatie.disclosure.OnthullingsFout` and no file is written.
+Only the release is read (tables by their declared name, typed), and the finished workbook
+is checked before it is put in place: every sheet must equal the released table it copies,
+and the disclosure engine's checker runs over the sheets as read back. A violation raises
+:class:`~evaluatie.disclosure.OnthullingsFout` and no file is written.
 """
 
 from __future__ import annotations
@@ -24,11 +26,13 @@ from typing import Any
 
 import pandas as pd
 
-from evaluatie import disclosure
+from evaluatie import contract
 
 __all__ = ["bladnaam", "exporteer", "tabellen"]
 
 _VERBODEN = re.compile(r"[\[\]:*?/\\]")
+#: Row of the column header on a data sheet (title, description, source, blank above it).
+KOPRIJ = 5
 
 
 def bladnaam(naam: str, bestaand: set[str]) -> str:
@@ -43,40 +47,32 @@ def bladnaam(naam: str, bestaand: set[str]) -> str:
 
 
 def tabellen(map_: Path, volgorde: list[str] | None = None) -> list[dict[str, Any]]:
-    """The releasable tables under one interventie's ``publiceerbaar/`` directory.
+    """The released tables of one interventie (``publiceerbaar/<interventie>``).
 
-    Returns a list of ``{"analyse", "tabel", "titel", "omschrijving", "pad", "data"}``
-    in report order (``volgorde``: analysis names; others follow alphabetically).
+    Returns ``{"analyse", "tabel", "titel", "omschrijving", "data"}`` per table, the
+    findings first, then the analyses in ``volgorde`` (others alphabetically); tables
+    without rows are left out.
     """
     map_ = Path(map_)
-    mappen = [p for p in sorted(map_.iterdir()) if p.is_dir() and not p.name.startswith(".")]
-    if volgorde:
-        rang = {n: i for i, n in enumerate(volgorde)}
-        mappen.sort(key=lambda p: (rang.get(p.name, len(rang)), p.name))
+    mappen = [p.parent for p in sorted(map_.glob("*/_tabellen.json"))]
+    rang = {n: i for i, n in enumerate(["bevindingen", *(volgorde or [])])}
+    mappen.sort(key=lambda p: (rang.get(p.name, len(rang)), p.name))
     uit = []
     for m in mappen:
-        info_pad = m / "_tabellen.json"
-        info = json.loads(info_pad.read_text("utf-8")) if info_pad.exists() else {}
-        beschreven = info.get("tabellen", {})
-        namen = [t for t in beschreven if (m / f"{t}.csv").exists()]
-        namen += sorted(p.stem for p in m.glob("*.csv") if p.stem not in beschreven)
-        for t in namen:
-            try:
-                df = pd.read_csv(m / f"{t}.csv")
-            except pd.errors.EmptyDataError:
-                continue
-            if not len(df) or list(df.columns) == ["onderdrukt"]:
+        info = contract.manifest(m)
+        for t, spec in info["tabellen"].items():
+            df = contract.lees(map_, m.name, t)
+            if not len(df):
                 continue  # an analysis that produced nothing for this interventie
-            uit.append({"analyse": m.name, "tabel": t, "titel": info.get("titel", m.name),
-                        "omschrijving": beschreven.get(t, ""), "pad": m / f"{t}.csv", "data": df})
+            uit.append({"analyse": m.name, "tabel": t, "titel": info["titel"],
+                        "omschrijving": spec["omschrijving"], "data": df})
     return uit
 
 
 def _voor_excel(df: pd.DataFrame) -> pd.DataFrame:
     uit = df.copy()
-    for k in ("onderdrukt",):
-        if k in uit.columns:
-            uit[k] = uit[k].map(lambda x: "ja" if str(x).strip().lower() in ("true", "1") else "nee")
+    if "onderdrukt" in uit.columns:
+        uit["onderdrukt"] = uit["onderdrukt"].map(lambda x: "ja" if x is True else "nee")
     return uit
 
 
@@ -89,13 +85,14 @@ def _toelichting(meta: dict[str, Any], lijst: list[dict[str, Any]], bladen: list
          f"peildatum {meta.get('peildatum', '')}"],
         [],
         ["Onthullingscontrole"],
-        [f"Aantallen kleiner dan {min_n} zijn weggelaten (lege cel), net als gemiddelden, percentages en "
-         f"andere uitkomsten die op minder dan {min_n} personen berusten. Kon een weggelaten aantal uit "
-         "totalen worden teruggerekend, dan is ook het volgende kleinste aantal weggelaten "
-         "(secundaire onderdrukking)."],
-        ["Een rij met onderdrukte cellen heeft in de kolom 'onderdrukt' de waarde 'ja'."],
+        [f"Aantallen kleiner dan {min_n} personen zijn weggelaten (lege cel), net als alles wat op zo'n "
+         "kleine groep rust en elk getal waaruit zo'n aantal terug te rekenen zou zijn, ook via andere "
+         "tabellen; sommen van zorgkosten waarin één of twee huishoudens de doorslag geven ook."],
+        ["Een rij met weggelaten cellen heeft in de kolom 'onderdrukt' de waarde 'ja'; de kolom "
+         "'onderdrukking' noemt die cellen (kolom:regel)."],
         ["Kolommen met aantallen personen heten 'n' of beginnen met 'n_'; ci95_onder en ci95_boven "
-         "zijn de grenzen van het 95%-betrouwbaarheidsinterval; status 'niet_te_berekenen' heeft een reden."],
+         "zijn de grenzen van het 95%-betrouwbaarheidsinterval; status 'niet_te_berekenen' heeft een "
+         "reden; 'oordeel' is het oordeel op de gecorrigeerde p (zie het blad Bevindingen)."],
     ]
     if meta.get("synthetisch"):
         rijen += [[], ["Let op: gemaakt met synthetische (verzonnen) gegevens; niet voor beleid gebruiken."]]
@@ -112,7 +109,7 @@ def _toelichting(meta: dict[str, Any], lijst: list[dict[str, Any]], bladen: list
     return rijen
 
 
-def _schrijf(pad: Path, meta: dict[str, Any], lijst: list[dict[str, Any]]) -> None:
+def _schrijf(pad: Path, meta: dict[str, Any], lijst: list[dict[str, Any]]) -> list[str]:
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.utils import get_column_letter
@@ -123,7 +120,8 @@ def _schrijf(pad: Path, meta: dict[str, Any], lijst: list[dict[str, Any]]) -> No
     bladen: list[str] = []
     bestaand = {"Toelichting"}
     for t in lijst:
-        voorkeur = t["tabel"] if t["tabel"] == t["analyse"] else f"{t['analyse']}_{t['tabel']}"
+        voorkeur = ("Bevindingen" if t["analyse"] == "bevindingen" else t["tabel"]
+                    if t["tabel"] == t["analyse"] else f"{t['analyse']}_{t['tabel']}")
         naam = bladnaam(voorkeur, bestaand)
         bestaand.add(naam)
         bladen.append(naam)
@@ -144,7 +142,7 @@ def _schrijf(pad: Path, meta: dict[str, Any], lijst: list[dict[str, Any]]) -> No
         ws.append([f"{t['titel']}: {t['tabel']}"])
         ws["A1"].font = Font(bold=True, size=12)
         ws.append([t["omschrijving"] or ""])
-        ws.append([f"Bron: publiceerbaar/{t['analyse']}/{t['tabel']}.csv"])
+        ws.append([f"Bron: {t['analyse']}/{t['tabel']}.csv"])
         ws.append([])
         df = _voor_excel(t["data"])
         ws.append([str(k) for k in df.columns])
@@ -163,46 +161,95 @@ def _schrijf(pad: Path, meta: dict[str, Any], lijst: list[dict[str, Any]]) -> No
                 for cel in ws.iter_rows(min_row=6, min_col=j, max_col=j):
                     cel[0].number_format = "0.000"
     wb.save(pad)
+    return bladen
 
 
-def exporteer(map_: str | Path, uit: str | Path, min_n: int, volgorde: list[str] | None = None,
-              meta: dict[str, Any] | None = None) -> Path:
-    """Write all releasable tables of one interventie to ``uit`` (XLSX), after checking it.
+def lees_blad(pad: Path, blad: str) -> pd.DataFrame:
+    """A data sheet of the workbook back as text (header on row :data:`KOPRIJ`)."""
+    df = pd.read_excel(pad, sheet_name=blad, header=KOPRIJ - 1, dtype=object)
+    return df
+
+
+def _controleer_werkboek(pad: Path, map_: Path, lijst: list[dict[str, Any]], bladen: list[str],
+                         config: dict[str, Any] | None) -> list[str]:
+    """Every sheet equals the released table it copies; the checker passes on the sheets."""
+    from evaluatie import analyses, disclosure
+    from evaluatie.disclosure import Invoer, controleer
+
+    fouten = []
+    invoer = []
+    vind = analyses.specificaties(config) if config else None
+    for blad, t in zip(bladen, lijst, strict=True):
+        terug = lees_blad(pad, blad)
+        verwacht = _voor_excel(t["data"])
+        if list(terug.columns) != list(verwacht.columns) or len(terug) != len(verwacht):
+            fouten.append(f"blad {blad}: kolommen of rijen wijken af van {t['analyse']}/{t['tabel']}.csv")
+            continue
+        for k in verwacht.columns:
+            a = verwacht[k].astype(object).where(verwacht[k].notna(), None).tolist()
+            b = terug[k].where(terug[k].notna(), None).tolist()
+            for i, (x, y) in enumerate(zip(a, b, strict=True)):
+                gelijk = (x is None and y is None) or (x is not None and y is not None and (
+                    str(x) == str(y) or _getal_gelijk(x, y)))
+                if not gelijk:
+                    fouten.append(f"blad {blad}, rij {i + KOPRIJ + 1}, kolom '{k}': {y!r} in plaats van {x!r}")
+                    break
+        if vind is not None:
+            _, specs = vind(map_.name, t["analyse"])
+            spec = specs[t["tabel"]]
+            df = t["data"].copy()
+            for k in spec.van_soort("hulp"):
+                df[k.naam] = pd.NA
+            invoer.append(Invoer(map_.name, t["analyse"], t["tabel"], spec, df[[*spec.namen,
+                                                                                 *contract.COMPANIONS]]))
+    if invoer:
+        fouten += [f"werkboek: {f}" for f in controleer(invoer, disclosure.instellingen(config))]
+    return fouten
+
+
+def _getal_gelijk(x: Any, y: Any) -> bool:
+    try:
+        return abs(float(x) - float(y)) <= 1e-12 * max(1.0, abs(float(x)))
+    except (TypeError, ValueError):
+        return False
+
+
+def exporteer(map_: str | Path, uit: str | Path, config: dict[str, Any] | None = None,
+              volgorde: list[str] | None = None) -> Path:
+    """Write all released tables of one interventie to ``uit`` (XLSX), after checking it.
 
     Parameters
     ----------
     map_
-        The interventie's ``publiceerbaar/`` directory (with ``interventie.json``).
+        The interventie's directory in the release (``publiceerbaar/<interventie>``).
     uit
         Path of the workbook to write.
-    min_n
-        Disclosure threshold; the workbook is checked against it before it is moved
-        into place.
+    config
+        The validated config (for the disclosure checker over the sheets).
     volgorde
-        Analysis names in report order (default: alphabetical).
-    meta
-        Run metadata; default: ``interventie.json`` in ``map_``.
+        Analysis names in report order (default: alphabetical; the findings first).
 
     Raises
     ------
     OnthullingsFout
-        If the workbook holds a count below ``min_n`` or a statistic in a suppressed row
-        (which means a table under ``publiceerbaar/`` was not suppressed).
+        If a sheet differs from the release or the checker finds a violation.
     """
+    from evaluatie import disclosure
+
     map_, uit = Path(map_), Path(uit)
-    if meta is None:
-        meta = json.loads((map_ / "interventie.json").read_text("utf-8"))
+    meta = json.loads((map_ / "interventie.json").read_text("utf-8"))
     lijst = tabellen(map_, volgorde)
     uit.parent.mkdir(parents=True, exist_ok=True)
     fd, tijdelijk = tempfile.mkstemp(suffix=".xlsx", prefix=f".{uit.stem}-", dir=uit.parent)
     os.close(fd)
     try:
-        _schrijf(Path(tijdelijk), meta, lijst)
-        fouten = disclosure.controleer_bestand(Path(tijdelijk), min_n)
+        bladen = _schrijf(Path(tijdelijk), meta, lijst)
+        fouten = _controleer_werkboek(Path(tijdelijk), map_, lijst, bladen, config)
         if fouten:
             raise disclosure.OnthullingsFout(
-                f"Export {uit.name} niet geschreven: {len(fouten)} overtreding(en) (drempel {min_n}):\n"
-                + "\n".join(f"  - {f.replace(tijdelijk, uit.name)}" for f in fouten))
+                f"Export {uit.name} niet geschreven: {len(fouten)} probleem/problemen:\n"
+                + "\n".join(f"  - {f}" for f in fouten[:30]))
+        os.chmod(tijdelijk, 0o644)
         os.replace(tijdelijk, uit)
     finally:
         if os.path.exists(tijdelijk):

@@ -1,6 +1,8 @@
+from pathlib import Path
+
 from evaluatie import pijplijn
 from evaluatie.export import exporteer
 
 with pijplijn.stap(snakemake.log[0]):
-    exporteer(snakemake.params.map, snakemake.output[0], snakemake.params.min_n,
-              volgorde=list(snakemake.params.volgorde))
+    exporteer(Path(snakemake.input.vrijgave) / snakemake.wildcards.interventie, snakemake.output[0],
+              config=snakemake.params.config, volgorde=list(snakemake.params.volgorde))

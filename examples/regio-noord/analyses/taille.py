@@ -2,13 +2,16 @@
 
 Een analyse toevoegen zonder een kernbestand te wijzigen kost drie dingen:
 
-1. deze module (TITEL, TABELLEN, EXTRA_VELDEN, analyseer);
+1. deze module (TITEL, TABELLEN met een specificatie per tabel, EXTRA_VELDEN, analyseer);
 2. een item onder ``extra_analyses`` in de configuratie (module, sectie, instellingen);
-3. een rapportsectie (``_taille.qmd``).
+3. een rapportsectie (``_taille.qmd``), die de tabellen bij hun naam leest.
 
 De pijplijn valideert ``taille_cm`` zoals elk veld uit het datawoordenboek, voert
-``analyseer`` per interventie uit en laat de tabellen door dezelfde
-onthullingscontrole gaan als de kernanalyses.
+``analyseer`` per interventie uit, controleert elke tabel tegen zijn specificatie en laat ze
+door dezelfde onthullingscontrole gaan als de kernanalyses: de specificatie zegt welke
+kolommen aantallen zijn en waarop de statistieken rusten, en met ``grootheid`` dat ``n`` op
+een meetmoment dezelfde groep is als in de andere tabellen (zodat niets via een andere
+tabel terug te rekenen is).
 """
 
 from __future__ import annotations
@@ -16,14 +19,38 @@ from __future__ import annotations
 import pandas as pd
 
 from evaluatie.analyses import Context
+from evaluatie.contract import Som, Tabel, aantal, code, sleutel, statistiek, tekst
 from evaluatie.prepost import gemiddelden_per_meetmoment, gepaarde_vergelijking
 
 TITEL = "Buikomvang"
+_STATUS = ("ok", "niet_te_berekenen")
 TABELLEN = {
-    "voor_na": "Gepaarde vergelijking van de buikomvang per paar meetmomenten "
-               "(kolommen zie evaluatie.prepost.gepaarde_vergelijking).",
-    "verloop": "Gemiddelde buikomvang met 95%-BI per meetmoment "
-               "(kolommen zie evaluatie.prepost.gemiddelden_per_meetmoment).",
+    "voor_na": Tabel(
+        "Gepaarde vergelijking van de buikomvang per paar meetmomenten (na − voor; kolommen als "
+        "evaluatie.prepost.gepaarde_vergelijking).",
+        [
+            sleutel("uitkomst"), sleutel("pre"), sleutel("post"),
+            aantal("n_paren", "Deelnemers met beide metingen",
+                   grootheid="paren/{uitkomst}/{pre}/{post}"),
+            *[statistiek(k) for k in ("gemiddelde_pre", "sd_pre", "gemiddelde_post", "sd_post",
+                                      "verschil", "sd_verschil", "ci95_onder", "ci95_boven", "t",
+                                      "df", "p")],
+            code("status", woorden=_STATUS), tekst("reden"),
+        ],
+        basis="n_paren",
+        relaties=[Som("n_paren", "gemeten/{uitkomst}/{pre}", per=("uitkomst", "pre", "post"),
+                      rest="alleen_voor/{uitkomst}/{pre}/{post}")],
+    ),
+    "verloop": Tabel(
+        "Gemiddelde buikomvang met 95%-BI per meetmoment (evaluatie.prepost.gemiddelden_per_meetmoment).",
+        [
+            sleutel("uitkomst"), sleutel("meetmoment"),
+            aantal("n", "Deelnemers met een meting", grootheid="gemeten/{uitkomst}/{meetmoment}"),
+            *[statistiek(k) for k in ("gemiddelde", "sd", "ci95_onder", "ci95_boven")],
+            code("status", woorden=_STATUS), tekst("reden"),
+        ],
+        basis="n",
+    ),
 }
 EXTRA_VELDEN = {
     "metingen": [{
@@ -36,6 +63,8 @@ EXTRA_VELDEN = {
     }],
 }
 
+_KOLOMMEN = [k.naam for k in TABELLEN["voor_na"].kolommen]
+
 
 def analyseer(ctx: Context) -> dict[str, pd.DataFrame]:
     instellingen = ctx.config["extra_analyses"]["taille"].get("instellingen", {})
@@ -46,4 +75,5 @@ def analyseer(ctx: Context) -> dict[str, pd.DataFrame]:
          for pre, post in paren],
         ignore_index=True,
     )
-    return {"voor_na": voor_na, "verloop": gemiddelden_per_meetmoment(m, ["taille_cm"])}
+    ctx.vastleggen("gepaarde_t", paren=paren, uitkomst="taille_cm")
+    return {"voor_na": voor_na[_KOLOMMEN], "verloop": gemiddelden_per_meetmoment(m, ["taille_cm"])}

@@ -250,9 +250,10 @@ class _Toestand:
         """The cheapest released quantity whose hiding loosens the bound on ``naam``.
 
         Candidates are the released quantities in the relations of ``naam``'s component,
-        cheapest first (value × cells it would hide); each is tried with a linear program,
-        and the first that raises the attacker's maximum is taken (else the one that
-        raises it most, else the cheapest).
+        cheapest first (value × cells it would hide × weight); each is tried with a linear
+        program, and the first that raises the attacker's maximum is taken (else the
+        cheapest). Greedy, as cell suppression heuristics are (tau-argus' modular
+        method is too); optimal suppression is NP-hard.
         """
         kandidaten = sorted({n for j in relaties for n in vergelijkingen[j].coef
                              if self.zichtbaar(n) and abs(self.s.grootheden[n].waarde) > 0},
@@ -263,14 +264,13 @@ class _Toestand:
         nu = self._hi(naam, onbekend, vergelijkingen, idx, geheel)
         if nu >= self.inst.min_n - _TOL or nu <= _TOL:
             return ""  # already protected by a hide earlier in this round
-        beste, winst = None, 0.0
         for k in kandidaten[:40]:
             hi = self._hi(naam, onbekend | {k}, vergelijkingen, idx, geheel)
-            if hi >= self.inst.min_n - _TOL or math.isinf(hi):
+            if hi > nu + _TOL:
+                # the cheapest hide that helps; if it is not enough, the next round adds one
+                # (two cheap cells beat one expensive: a flow keeps its headline counts)
                 return k
-            if hi - nu > winst + _TOL:
-                beste, winst = k, hi - nu
-        return beste or kandidaten[0]
+        return kandidaten[0]
 
     def bescherm_aantallen(self) -> int:
         rondes = 0
