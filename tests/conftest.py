@@ -40,3 +40,15 @@ CODES = {"interventies": INTERVENTIES}
 
 def kopie(df: pd.DataFrame) -> pd.DataFrame:
     return copy.deepcopy(df)
+
+
+@pytest.fixture(scope="session")
+def vrijgave_demo(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict]:
+    """A real release of the four demo interventies at a quarter of the demo's size
+    (in-process, seeded), with the validated config that made it. Read it; copy it
+    before changing anything."""
+    from fixtures.vrijgave import config, vrijgeven
+
+    werk = tmp_path_factory.mktemp("vrijgave_demo")
+    c = config(werk, INTERVENTIES)
+    return vrijgeven(werk, synth.genereer_regio(seed=11, schaal=0.25), c), c

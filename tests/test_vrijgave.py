@@ -20,46 +20,8 @@ from evaluatie import config as cfg
 from evaluatie.analyses import quintuple
 from evaluatie.disclosure.vrijgave import controleer_map
 
-MIN_N = 10
-NAMEN = {"czv-kind": ("CZV kind", "kind"), "leefstijlloket": ("Leefstijlloket", "volwassene"),
-         "gezinsregie": ("Gezinsregie", "gezin"), "groepsconsulten": ("Groepsconsulten", "volwassene")}
-
-
-def _config(werk: Path, interventies: list[str], **extra) -> dict:
-    c = {
-        "regio": "test",
-        "peildatum": "2026-10-31",
-        "resultaten_map": str(werk / "results"),
-        "data": {"map": str(werk / "data"), "tabellen": {t: {"bestand": f"{t}.csv"} for t in
-                 ("deelnemers", "metingen", "zorgkosten", "ervaringen", "professionals", "wijken")}},
-        "interventies": {i: {"naam": NAMEN[i][0], "doelgroep": NAMEN[i][1]} for i in interventies},
-        "kosten": {"glm": ["log1p_kosten_voor", "leeftijd_start"]},
-        **extra,
-    }
-    return cfg.valideer(c)
-
-
-def vrijgeven(werk: Path, ds: synth.Dataset, config: dict) -> Path:
-    """The analysis stage and the release, in-process (the rules of the Snakefile)."""
-    synth.schrijf(ds, werk / "data")
-    res = werk / "results" / "test"
-    intern = res / "intern" / "resultaten"
-    pijplijn.inlezen(config, res / "intern" / "data", intern / "regio", res / "intern" / "bronnen.json")
-    pijplijn.afleiden(config, res / "intern" / "data", res / "intern" / "analyse", intern / "regio")
-    for i in config["interventies"]:
-        pijplijn.analyseer_alles(config, i, res / "intern" / "analyse", intern / i)
-        pijplijn.interventie_meta(config, i, res / "intern" / "bronnen.json", intern / i / "interventie.json")
-    quintuple.schrijf_regiotabel(config, res / "intern" / "analyse",
-                                 [intern / i / "quintuple" for i in config["interventies"]],
-                                 intern / "regio" / "quintuple")
-    pijplijn.vrijgave(config, intern, res / "intern" / "bronnen.json", res / "publiceerbaar")
-    return res / "publiceerbaar"
-
-
-def _regio(seed: int, n: dict[str, int], n_vergelijking: int = 0) -> synth.Dataset:
-    specs = [dataclasses.replace(s, n=n[s.code], n_vergelijking=n_vergelijking if s.n_vergelijking else 0)
-             for s in synth.demo_interventies() if s.code in n]
-    return synth.genereer_regio(seed, 1.0, interventies=specs)
+from fixtures.vrijgave import MIN_N, NAMEN, regio, vrijgeven
+from fixtures.vrijgave import config as _config
 
 
 def _controles(vrijgave: Path, config: dict) -> None:
@@ -74,7 +36,7 @@ def kleine_groepen(tmp_path_factory) -> tuple[Path, dict]:
     """A region whose interventies and categories hold 1–9 people: czv-kind has 7
     registrations in all, the others small enough for many categories under 10."""
     werk = tmp_path_factory.mktemp("klein")
-    ds = _regio(3, {"czv-kind": 7, "leefstijlloket": 45, "gezinsregie": 30, "groepsconsulten": 60},
+    ds = regio(3, {"czv-kind": 7, "leefstijlloket": 45, "gezinsregie": 30, "groepsconsulten": 60},
                 n_vergelijking=25)
     config = _config(werk, list(NAMEN))
     return vrijgeven(werk, ds, config), config
@@ -112,7 +74,7 @@ def test_small_groups_region_reports_show_onderdrukt_not_small_numbers(kleine_gr
 def een_zonder_kosten(tmp_path_factory) -> tuple[Path, dict, pd.DataFrame]:
     """Gezinsregie where everyone has costs after the start except one participant."""
     werk = tmp_path_factory.mktemp("kosten")
-    ds = _regio(8, {"gezinsregie": 120}, n_vergelijking=120)
+    ds = regio(8, {"gezinsregie": 120}, n_vergelijking=120)
     d, zk = ds.tabellen["deelnemers"], ds.tabellen["zorgkosten"]
     groep = d.set_index("pseudo_id")["onderzoeksgroep"].fillna("interventie")
     start = pd.to_datetime(d.set_index("pseudo_id")["startdatum"])

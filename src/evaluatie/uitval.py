@@ -509,7 +509,7 @@ def _fisher_kx2(tabel: np.ndarray, max_tabellen: int = 2_000_000) -> tuple[float
         if len(som) > max_tabellen:
             methode = stats.MonteCarloMethod(n_resamples=100_000, rng=np.random.default_rng(0))
             return (float(stats.fisher_exact(tabel, method=methode).pvalue),
-                    "Fisher exact (Monte Carlo, 10^5 tabellen)")
+                    "Fisher exact (Monte Carlo)")
     logp = logp + _log_binom(rijen[-1], k1 - som)
     waargenomen = float(np.sum(_log_binom(rijen, tabel[:, 0])))
     totaal = _log_binom(rijen.sum(), k1)

@@ -194,7 +194,9 @@ TABELLEN = {
             instelling("m_imputaties", "Aantal imputaties"),
             *_status(),
         ],
-        basis=("n_paren", "n_deelnemers", "n_populatie", "n_compleet"),
+        # the statistics rest on the people each method used; n_compleet describes the
+        # imputation and is not a basis (a pooled estimate does not give it away)
+        basis=("n_paren", "n_deelnemers", "n_populatie"),
         relaties=[
             RijSom("n_populatie", ("n_compleet",), rest="mice/{uitkomst}/{pre}/{post}/onvolledig",
                    waar={"methode": ("meervoudige_imputatie",)}),
@@ -206,9 +208,14 @@ TABELLEN = {
         "Per vergelijking: geven de drie aanpakken hetzelfde oordeel? (gelijk, verschillend of "
         "niet_te_berekenen)",
         [*[sleutel(k) for k in ("uitkomst", "pre", "post")],
-         code("conclusie", woorden=("gelijk", "verschillend", "niet_te_berekenen")),
-         aantal("n_paren", grootheid=PAREN), aantal("n_deelnemers", grootheid="model/{uitkomst}/{pre}")],
-        basis=("n_paren", "n_deelnemers"),
+         # the conclusion summarises all three verdicts: it rests on all three populations,
+         # so it is withheld whenever one of those verdicts is
+         code("conclusie", woorden=("gelijk", "verschillend", "niet_te_berekenen"),
+              basis=("n_paren", "n_deelnemers", "n_populatie")),
+         aantal("n_paren", grootheid=PAREN), aantal("n_deelnemers", grootheid="model/{uitkomst}/{pre}"),
+         aantal("n_populatie", "Deelnemers in de imputatie",
+                grootheid="mice/{uitkomst}/{pre}/{post}/populatie")],
+        basis=("n_paren", "n_deelnemers", "n_populatie"),
     ),
     "opzet": Tabel(
         "Gebruikte keuzes: primaire uitkomst, voormeting, populatie van het uitvalmodel, uitgesloten "
@@ -506,7 +513,7 @@ def _conclusie(gevoelig: pd.DataFrame) -> pd.DataFrame:
         conclusie = ("niet_te_berekenen" if not oordelen or oordelen == {"niet_te_berekenen"}
                      else "gelijk" if len(oordelen - {"niet_te_berekenen"}) == 1 else "verschillend")
         rij = dict(uitkomst=uitkomst, pre=pre, post=post, conclusie=conclusie)
-        for k in ("n_paren", "n_deelnemers"):
+        for k in ("n_paren", "n_deelnemers", "n_populatie"):
             w = g[k].dropna() if k in g else []
             rij[k] = w.iloc[0] if len(w) else pd.NA
         rijen.append(rij)
