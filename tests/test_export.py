@@ -1,91 +1,113 @@
-"""XLSX export of an interventie's releasable tables."""
+"""XLSX export of an interventie's released tables (from a real release)."""
 
 from __future__ import annotations
 
-import json
+import stat
 
 import numpy as np
 import openpyxl
 import pandas as pd
 import pytest
+from fixtures.vrijgave import kopieer, pas_aan
 
-from evaluatie import disclosure
-from evaluatie.export import bladnaam, exporteer
+from evaluatie import contract, disclosure, export
+from evaluatie.export import bladnaam, exporteer, lees_blad
 
-MIN_N = 10
-
-META = {"interventie": "kookclub", "naam": "Kookclub Zuid", "regio_naam": "Testregio", "jaar": 2026,
-        "peildatum": "2026-10-31", "min_n": MIN_N, "synthetisch": True,
-        "verantwoording": {"evaluatie_versie": "0.1.0", "git_commit": "abc123", "datum": "2026-11-01",
-                           "config_sha256": "f" * 64, "bestanden": {"deelnemers.csv": "0" * 64}}}
+VOLGORDE = ["beschrijving", "uitval", "voor_na", "gewichtsstatus", "kosten", "quintuple"]
 
 
-@pytest.fixture
-def publiceerbaar(tmp_path):
-    p = tmp_path / "publiceerbaar"
-    (p / "beschrijving").mkdir(parents=True)
-    (p / "uitval").mkdir()
-    (p / "kosten").mkdir()
-    (p / "interventie.json").write_text(json.dumps(META), "utf-8")
-    pd.DataFrame({"uitkomst": ["bmi_z", "bmi_z"], "meetmoment": ["T0", "T1"], "n": [40, np.nan],
-                  "gemiddelde": [2.5, np.nan], "sd": [0.5, np.nan], "onderdrukt": [False, True]}
-                 ).to_csv(p / "beschrijving" / "beschrijving.csv", index=False)
-    (p / "beschrijving" / "_tabellen.json").write_text(json.dumps(
-        {"analyse": "beschrijving", "titel": "Metingen per meetmoment",
-         "tabellen": {"beschrijving": "n en gemiddelde per meetmoment"}}), "utf-8")
-    stroom = disclosure.onderdruk_met_totalen(
-        pd.DataFrame({"stap": ["aangemeld", "gestart", "gestart", "gestart"],
-                      "soort": ["stap", "stap", "uitval", "uitval"],
-                      "reden_uitval": ["", "", "verhuisd", "niet_gestart"], "n": [60, 45, 4, 11]}),
-        MIN_N, groepen=[[0, 1, 2, 3]])
-    stroom.to_csv(p / "uitval" / "stroom.csv", index=False)
-    (p / "uitval" / "_tabellen.json").write_text(json.dumps(
-        {"analyse": "uitval", "titel": "Deelnemers en uitval", "tabellen": {"stroom": "deelnemersstroom"}}),
-        "utf-8")
-    # an analysis without results for this interventie: header only
-    pd.DataFrame({"onderdrukt": []}).to_csv(p / "kosten" / "kostentabel.csv", index=False)
-    (p / "kosten" / "_tabellen.json").write_text(json.dumps(
-        {"analyse": "kosten", "titel": "Zorgkosten", "tabellen": {"kostentabel": "kosten"}}), "utf-8")
-    return p
+@pytest.fixture(scope="module")
+def werkboek(vrijgave_demo, tmp_path_factory):
+    vrijgave, config = vrijgave_demo
+    uit = tmp_path_factory.mktemp("export") / "gezinsregie-tabellen.xlsx"
+    return exporteer(vrijgave / "gezinsregie", uit, config, volgorde=VOLGORDE), vrijgave / "gezinsregie"
 
 
-def _blad(pad, naam) -> pd.DataFrame:
-    return pd.read_excel(pad, sheet_name=naam, header=4)
+def test_findings_first_then_one_sheet_per_table_in_report_order(werkboek):
+    pad, map_ = werkboek
+    wb = openpyxl.load_workbook(pad)
+    assert wb.sheetnames[:2] == ["Toelichting", "Bevindingen"]
+    lijst = export.tabellen(map_, VOLGORDE)
+    analyses = [t["analyse"] for t in lijst]
+    assert analyses == sorted(analyses, key=lambda a: (["bevindingen", *VOLGORDE] + [a]).index(a))
+    assert len(wb.sheetnames) == 1 + len(lijst)
+    # tables without rows get no sheet
+    leeg = [(a, t) for a in VOLGORDE for t in contract.manifest(map_ / a)["tabellen"]
+            if (map_ / a).exists() and not len(contract.lees(map_, a, t))]
+    assert all(f"{a}/{t}.csv" not in str(c.value) for a, t in leeg
+               for rij in wb["Toelichting"].iter_rows() for c in rij)
+    tekst = " ".join(str(c.value) for rij in wb["Toelichting"].iter_rows() for c in rij if c.value)
+    assert "Gezinsregie: publiceerbare tabellen" in tekst and "kleiner dan 10 personen" in tekst
+    assert "bevindingen/bevindingen.csv" in tekst and "voor_na/gepaard.csv" in tekst
 
 
-def test_one_sheet_per_releasable_table_in_report_order(publiceerbaar, tmp_path):
-    uit = exporteer(publiceerbaar, tmp_path / "kookclub-tabellen.xlsx", MIN_N,
-                    volgorde=["beschrijving", "uitval", "kosten"])
-    wb = openpyxl.load_workbook(uit)
-    # the empty cost table is left out, not exported as an empty sheet
-    assert wb.sheetnames == ["Toelichting", "beschrijving", "uitval_stroom"]
-    toel = [c for rij in wb["Toelichting"].iter_rows(values_only=True) for c in rij if c]
-    tekst = " ".join(map(str, toel))
-    assert "Kookclub Zuid" in tekst and "kleiner dan 10" in tekst and "secundaire onderdrukking" in tekst
-    assert "uitval/stroom.csv" in tekst and "synthetische" in tekst and "f" * 64 in tekst
-    assert wb["uitval_stroom"]["A1"].value == "Deelnemers en uitval: stroom"
+def test_every_sheet_holds_the_released_numbers(werkboek):
+    pad, map_ = werkboek
+    bladen = openpyxl.load_workbook(pad, read_only=True).sheetnames[1:]
+    for blad, t in zip(bladen, export.tabellen(map_, VOLGORDE), strict=True):
+        terug, df = lees_blad(pad, blad), t["data"]
+        assert list(terug.columns) == list(df.columns), blad
+        for k in df.columns:
+            if k == "onderdrukt":
+                assert terug[k].tolist() == ["ja" if x else "nee" for x in df[k]], blad
+            elif pd.api.types.is_numeric_dtype(df[k]):
+                a, b = pd.to_numeric(terug[k]).to_numpy(float), df[k].to_numpy(float, na_value=float("nan"))
+                # XLSX stores doubles as decimal text: equal to the last bits, not bit-for-bit
+                assert np.allclose(a, b, rtol=1e-12, atol=0, equal_nan=True), (blad, k)
+            else:
+                assert terug[k].fillna("").astype(str).tolist() == df[k].fillna("").astype(str).tolist(), (blad, k)
 
 
-def test_sheets_hold_the_csv_numbers_with_suppressed_cells_empty(publiceerbaar, tmp_path):
-    uit = exporteer(publiceerbaar, tmp_path / "k.xlsx", MIN_N)
-    b = _blad(uit, "beschrijving")
-    assert b["n"].tolist()[0] == 40 and pd.isna(b["n"].tolist()[1])
-    assert b["gemiddelde"].tolist()[0] == pytest.approx(2.5)
-    assert b["onderdrukt"].tolist() == ["nee", "ja"]
-    s = _blad(uit, "uitval_stroom")
-    # the small reason and, by secondary suppression, the other one are both hidden
-    assert s["n"].isna().tolist() == [False, False, True, True]
-    assert s["onderdrukking"].fillna("").tolist() == ["", "", "primair", "secundair"]
-    assert disclosure.controleer_bestand(uit, MIN_N) == []
+def test_withheld_cells_are_empty_in_the_sheets(werkboek):
+    pad, map_ = werkboek
+    stroom = contract.lees(map_, "uitval", "stroom")
+    weg = [i for i, w in enumerate(stroom["onderdrukking"]) if "n" in contract.onderdrukte_cellen(w)]
+    assert weg, "the demo's gezinsregie flow has withheld reasons"
+    blad = lees_blad(pad, "uitval_stroom")
+    assert blad.loc[weg, "n"].isna().all() and (blad.loc[weg, "onderdrukt"] == "ja").all()
 
 
-def test_a_leaky_table_stops_the_export_and_writes_nothing(publiceerbaar, tmp_path):
-    pd.DataFrame({"reden": ["verhuisd"], "n": [3]}).to_csv(publiceerbaar / "uitval" / "lek.csv", index=False)
-    doel = tmp_path / "rapporten" / "k.xlsx"
-    with pytest.raises(disclosure.OnthullingsFout, match=r"k\.xlsx \[uitval_lek\], rij 6, kolom 'n': aantal 3"):
-        exporteer(publiceerbaar, doel, MIN_N)
+def test_the_workbook_is_readable_by_everyone(werkboek):
+    pad, _ = werkboek
+    assert stat.S_IMODE(pad.stat().st_mode) == 0o644
+
+
+def test_a_sheet_that_differs_from_the_release_stops_the_export(vrijgave_demo, tmp_path, monkeypatch):
+    vrijgave, config = vrijgave_demo
+    echt = export._schrijf
+
+    def met_fout(pad, meta, lijst):  # a writer bug: one count of the flow comes out different
+        bladen = echt(pad, meta, lijst)
+        wb = openpyxl.load_workbook(pad)
+        wb["uitval_stroom"].cell(row=export.KOPRIJ + 1, column=lijst[bladen.index("uitval_stroom")]
+                                 ["data"].columns.get_loc("n") + 1).value = 1
+        wb.save(pad)
+        return bladen
+
+    monkeypatch.setattr(export, "_schrijf", met_fout)
+    doel = tmp_path / "rapporten" / "g.xlsx"
+    with pytest.raises(disclosure.OnthullingsFout, match=r"blad uitval_stroom, rij 6, kolom 'n'"):
+        exporteer(vrijgave / "gezinsregie", doel, config)
+    assert not doel.exists() and list(doel.parent.iterdir()) == []
+
+
+def test_a_leaky_release_stops_the_export(vrijgave_demo, tmp_path):
+    vrijgave, config = vrijgave_demo
+    kopie = kopieer(vrijgave, tmp_path / "vrijgave")
+    map_ = kopie / "gezinsregie"
+    intern = pd.read_parquet(vrijgave.parent / "intern" / "resultaten" / "gezinsregie" / "uitval" / "stroom.parquet")
+
+    def lek(df):  # undo the suppression of one reason's count
+        i = next(i for i, w in enumerate(df["onderdrukking"]) if "n" in contract.onderdrukte_cellen(w))
+        df.loc[i, "n"] = intern.loc[i, "n"]
+        df.loc[i, "onderdrukking"] = ""
+        return df
+
+    pas_aan(map_, "uitval", "stroom", lek)
+    doel = tmp_path / "g.xlsx"
+    with pytest.raises(disclosure.OnthullingsFout, match="werkboek"):
+        exporteer(map_, doel, config)
     assert not doel.exists()
-    assert list(doel.parent.iterdir()) == []  # no temporary file left behind
 
 
 def test_sheet_names_are_valid_and_unique():

@@ -1210,7 +1210,7 @@ def businesscase(
     if gemeten_besparing is not None:
         gemeten = float(gemeten_besparing["per_deelnemer"])
         rij("aanname", "gemeten_besparing_per_deelnemer",
-            "gemeten besparing per deelnemer (voor − na)", gemeten, "eur",
+            "gemeten besparing per deelnemer (hoe gemeten: zie bron)", gemeten, "eur",
             str(gemeten_besparing.get("bron", "")))
         for grens in ("ci95_onder", "ci95_boven"):
             if grens in gemeten_besparing:
