@@ -7,10 +7,14 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pandas as pd
+import shutil
+
 import pytest
 import yaml
 from conftest import REPO
+
+from evaluatie import contract, pijplijn
+from evaluatie.rapport import getal
 
 SNAKEMAKE = [sys.executable, "-m", "snakemake"]
 
@@ -58,21 +62,34 @@ def test_each_interventie_gets_a_self_contained_html_report_with_its_numbers(ged
         extern = re.findall(r"""(?:src|href)\s*=\s*["']?(https?://[^"'\s>]+)""", html)
         assert extern == [], extern
         assert titel in html
-        # the numbers of this interventie's results table appear in its report
-        b = pd.read_csv(res / interventie / "publiceerbaar" / "beschrijving" / "beschrijving.csv")
-        eerste = b[(b["meetmoment"] == "T0") & (b["n"] >= 10)].iloc[0]
-        gem = f"{eerste['gemiddelde']:.2f}".replace(".", ",")
-        assert gem in html, (interventie, gem)
+        # the numbers of this interventie's released tables appear in its report
+        b = contract.lees(res / "publiceerbaar" / interventie, "beschrijving", "beschrijving")
+        eerste = b[(b["meetmoment"] == "T0") & b["gemiddelde"].notna()].iloc[0]
+        assert getal(eerste["gemiddelde"], 2) in html, (interventie, eerste["gemiddelde"])
         assert "Traceback" not in html
 
 
-def test_reports_read_releasable_outputs_only(gedraaid):
+def test_the_release_holds_tables_only_and_was_checked(gedraaid):
     res = gedraaid / "results" / "testregio"
-    for b in (res / "czv-kind" / "publiceerbaar").rglob("*"):
-        assert b.is_dir() or b.name == ".snakemake_timestamp" or b.suffix in {".csv", ".json", ".png"}, b
-    # row-level data stays in intern/
+    vrijgave = res / "publiceerbaar"
+    for b in vrijgave.rglob("*"):  # (Snakemake marks a directory output with a timestamp file)
+        assert b.is_dir() or b.suffix in {".csv", ".json"} or b.name == ".snakemake_timestamp", b
+    assert {p.name for p in vrijgave.iterdir()} - {".snakemake_timestamp"} == {"czv-kind", "leefstijlloket", "regio", "bronnen.json",
+                                                     "onthulling.json"}
+    # row-level data and the unprotected results stay in intern/
     assert (res / "intern" / "data" / "deelnemers.parquet").exists()
-    assert not list((res / "czv-kind" / "publiceerbaar").glob("*.parquet"))
+    assert (res / "intern" / "resultaten" / "czv-kind" / "voor_na" / "gepaard.parquet").exists()
+    assert (res / "intern" / "onthullingscontrole.ok").exists()
+
+
+def test_a_report_renders_from_the_release_alone(gedraaid, tmp_path):
+    """Copy only the release elsewhere and render from it: reports need nothing else."""
+    vrijgave = shutil.copytree(gedraaid / "results" / "testregio" / "publiceerbaar", tmp_path / "vrijgave")
+    uit = tmp_path / "czv-kind.html"
+    pijplijn.render_rapport(REPO / "reports" / "interventie.qmd",
+                            {"resultaten": str(vrijgave / "czv-kind"), "regio_resultaten": str(vrijgave / "regio")},
+                            {"html": uit}, "ingebouwd")
+    assert "CZV kind" in uit.read_text("utf-8")
 
 
 def test_rerun_has_nothing_to_do(gedraaid):

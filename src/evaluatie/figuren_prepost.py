@@ -1,19 +1,30 @@
 """Figuren bij de voor/na-vergelijkingen, uitsluitend uit geaggregeerde tabellen.
 
-Geen enkele functie krijgt of toont individuele deelnemers: de invoer is de uitvoer van
-:mod:`evaluatie.prepost` (eventueel na onthullingscontrole). Figuren worden gemaakt met
-:class:`matplotlib.figure.Figure` (geen pyplot, geen globale toestand; werkt met de
-Agg-backend). Kleuren: Okabe–Ito, veilig bij kleurenblindheid; lijnen verschillen ook in
-stijl en marker, zodat de figuur zonder kleur leesbaar blijft.
+Geen enkele functie krijgt of toont individuele deelnemers: de invoer is een vrijgegeven
+tabel van de analyse ``voor_na`` (zie :data:`evaluatie.analyses.voor_na.TABELLEN`), na de
+onthullingscontrole. Die controle gebeurt vóór de vrijgave, voor de hele regio tegelijk;
+de figuren doen zelf geen onthullingscontrole. Een onderdrukte cel is leeg: de figuren
+tekenen haar niet en zetten er, waar dat kan, "onderdrukt" bij (kolom ``onderdrukking``,
+zie :meth:`evaluatie.rapport.Resultaten.weg`).
+
+Figuren worden gemaakt met :class:`matplotlib.figure.Figure` (geen pyplot, geen globale
+toestand; werkt met de Agg-backend). Kleuren: Okabe–Ito, veilig bij kleurenblindheid;
+lijnen verschillen ook in stijl en marker, zodat de figuur zonder kleur leesbaar blijft.
+Getallen op de assen staan met een decimale komma.
 """
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Mapping
 
 import numpy as np
 import pandas as pd
+from matplotlib.axes import Axes
 from matplotlib.figure import Figure
+from matplotlib.ticker import FuncFormatter
+
+from evaluatie.rapport import ONDERDRUKT, Resultaten, geheel
 
 __all__ = [
     "OKABE_ITO",
@@ -42,6 +53,24 @@ PG_LABELS: dict[str, str] = {
 
 _LETTER = {"titel": 14, "as": 12, "tekst": 11}
 
+#: Kleur van de aanduiding "onderdrukt" in een figuur.
+_GRIJS = "#666666"
+
+
+def _nl_getal(x: float, _pos: object = None) -> str:
+    """Getal op een as met decimale komma (``-0,5`` als ``−0,5``)."""
+    if abs(x) < 1e-12:
+        return "0"
+    return f"{x:.6g}".replace(".", ",").replace("-", "\u2212")
+
+
+_NL_AS = FuncFormatter(_nl_getal)
+
+
+def _paneeltitel(tekst: str, breedte: int = 34) -> str:
+    """Titel van een paneel in een raster, zo nodig over meer regels."""
+    return textwrap.fill(tekst, breedte, break_long_words=False)
+
 
 def _volgorde_meetmomenten(meetmomenten: pd.Series) -> list[str]:
     return sorted({str(m) for m in meetmomenten}, key=lambda m: int(m.lstrip("Tt")))
@@ -64,8 +93,9 @@ def figuur_positieve_gezondheid(
     gemiddelden : pandas.DataFrame
         Geaggregeerde tabel met kolommen ``uitkomst`` (``pg_lichaamsfuncties`` …
         ``pg_dagelijks_functioneren``), ``meetmoment``, ``gemiddelde`` en ``n``; bijvoorbeeld
-        de uitvoer van :func:`evaluatie.prepost.gemiddelden_per_meetmoment`. Andere
-        uitkomsten worden genegeerd.
+        de vrijgegeven tabel ``voor_na/gemiddelden``. Andere uitkomsten worden genegeerd.
+        Een leeg (onderdrukt) gemiddelde wordt niet getekend; een meetmoment zonder enig
+        gemiddelde krijgt geen lijn.
     titel : str
         Titel boven de figuur.
 
@@ -73,7 +103,7 @@ def figuur_positieve_gezondheid(
     -------
     matplotlib.figure.Figure
         Radarfiguur, schaal 0–10, één lijn per meetmoment; de legenda noemt het kleinste
-        en grootste n van de dimensies per meetmoment.
+        en grootste n van de dimensies per meetmoment, en hoeveel dimensies onderdrukt zijn.
     """
     tabel = gemiddelden.loc[gemiddelden["uitkomst"].isin(PG_LABELS)]
     dimensies = list(PG_LABELS)
@@ -84,12 +114,20 @@ def figuur_positieve_gezondheid(
     ax.set_theta_direction(-1)
     for i, m in enumerate(_volgorde_meetmomenten(tabel["meetmoment"])):
         deel = tabel.loc[tabel["meetmoment"].astype(str) == m].set_index("uitkomst")
-        waarden = deel["gemiddelde"].reindex(dimensies).astype(float).to_numpy()
-        n = deel["n"].reindex(dimensies)
-        n_tekst = (f"n = {int(n.min())}" if n.min() == n.max()
-                   else f"n = {int(n.min())}–{int(n.max())}") if n.notna().any() else "n onbekend"
+        waarden = pd.to_numeric(deel["gemiddelde"], errors="coerce").reindex(dimensies)
+        waarden = waarden.astype(float).to_numpy()
+        if np.isnan(waarden).all():
+            continue
+        n = pd.to_numeric(deel["n"], errors="coerce").reindex(dimensies).dropna()
+        delen = []
+        if len(n):
+            delen.append(f"n = {geheel(n.min())}" if n.min() == n.max()
+                         else f"n = {geheel(n.min())}–{geheel(n.max())}")
+        leeg = sum(Resultaten.weg(r, "gemiddelde") for _, r in deel.iterrows())
+        if leeg:
+            delen.append(f"{leeg} {'dimensie' if leeg == 1 else 'dimensies'} {ONDERDRUKT}")
         ax.plot(np.append(hoeken, hoeken[0]), np.append(waarden, waarden[0]),
-                linewidth=2, label=f"{m} ({n_tekst})", **_stijl(i))
+                linewidth=2, label=f"{m} ({'; '.join(delen) or 'n onbekend'})", **_stijl(i))
     ax.set_xticks(hoeken, [PG_LABELS[d] for d in dimensies], fontsize=_LETTER["as"])
     ax.set_ylim(0, 10)
     ax.set_yticks([2, 4, 6, 8, 10], ["2", "4", "6", "8", "10"], fontsize=_LETTER["tekst"] - 1)
@@ -101,23 +139,89 @@ def figuur_positieve_gezondheid(
     return fig
 
 
+def _klassen_plaats(deel: pd.DataFrame) -> pd.DataFrame:
+    """Positie van de klassen van één histogram: ``links``, ``rechts``, ``open``, ``n``, ``weg``.
+
+    Volgorde: kolom ``klasse`` (de vrijgegeven tabel), anders de ondergrens. Een open
+    staartklasse (een grens leeg, niet onderdrukt) krijgt de klassebreedte (kolom
+    ``klassebreedte``, anders de mediane breedte van de gesloten klassen) naast de
+    buitenste klasse. ``weg``: het aantal is onderdrukt (een leeg aantal is altijd
+    onderdrukt). Een klasse met een onderdrukte grens heeft geen positie.
+    """
+    if "klasse" in deel.columns:
+        deel = deel.sort_values("klasse", kind="stable")
+    else:
+        deel = deel.sort_values("klasse_onder", kind="stable", na_position="first")
+    onder = pd.to_numeric(deel["klasse_onder"], errors="coerce").astype(float)
+    boven = pd.to_numeric(deel["klasse_boven"], errors="coerce").astype(float)
+    gesloten = onder.notna() & boven.notna()
+    breedte = np.nan
+    if "klassebreedte" in deel.columns:
+        b = pd.to_numeric(deel["klassebreedte"], errors="coerce").dropna()
+        breedte = float(b.iloc[0]) if len(b) else np.nan
+    if not np.isfinite(breedte) or breedte <= 0:
+        breedte = float((boven - onder)[gesloten].median()) if gesloten.any() else 1.0
+    grens_weg = pd.Series([Resultaten.weg(r, "klasse_onder") or Resultaten.weg(r, "klasse_boven")
+                           for _, r in deel.iterrows()], index=deel.index, dtype=bool)
+    links = onder.where(onder.notna(), boven - breedte).where(~grens_weg)
+    rechts = boven.where(boven.notna(), onder + breedte).where(~grens_weg)
+    n = pd.to_numeric(deel["n"], errors="coerce").astype(float)
+    return pd.DataFrame({"links": links, "rechts": rechts, "open": ~gesloten & ~grens_weg,
+                         "n": n, "weg": n.isna()}, index=deel.index)
+
+
+def _teken_klassen(ax: Axes, deel: pd.DataFrame, min_n: int | None = None) -> int:
+    """Teken de klassen van één histogram op ``ax``; geeft het aantal niet getekende klassen.
+
+    Gesloten klassen zijn gevuld, open staartklassen gearceerd. Een onderdrukte klasse krijgt
+    geen staaf maar het woord "onderdrukt" op haar plaats (geen hoogte: een verborgen aantal
+    is niet klein). ``min_n`` is alleen een vangnet voor tabellen die niet door de
+    onthullingscontrole zijn gegaan: een aantal tussen 0 en ``min_n`` wordt dan niet getekend.
+    """
+    k = _klassen_plaats(deel)
+    plaats = k["links"].notna() & k["rechts"].notna()
+    klein = (k["n"] > 0) & (k["n"] < min_n) if min_n else pd.Series(False, index=k.index)
+    toon = plaats & ~k["weg"] & ~klein
+    if not toon.any():
+        ax.text(0.5, 0.5, f"aantallen {ONDERDRUKT}", transform=ax.transAxes, ha="center",
+                va="center", fontsize=_LETTER["tekst"] - 1, color=_GRIJS)
+        ax.set_xticks([])
+        ax.set_yticks([])
+        return len(k)
+    for open_, stijl in ((False, {"color": OKABE_ITO[0], "edgecolor": "white"}),
+                         (True, {"color": "white", "edgecolor": OKABE_ITO[0], "hatch": "///"})):
+        d = k[toon & (k["open"] == open_)]
+        ax.bar(d["links"], d["n"], width=d["rechts"] - d["links"], align="edge", linewidth=1, **stijl)
+    hoogte = float(k.loc[toon, "n"].max())
+    for _, r in k[plaats & (k["weg"] | klein)].iterrows():
+        ax.text((r["links"] + r["rechts"]) / 2, 0.02 * hoogte, ONDERDRUKT, rotation=90,
+                ha="center", va="bottom", fontsize=_LETTER["tekst"] - 3, color=_GRIJS)
+    ax.set_xlim(float(k.loc[plaats, "links"].min()), float(k.loc[plaats, "rechts"].max()))
+    ax.axvline(0, color="#444444", linestyle="--", linewidth=1.2)
+    ax.xaxis.set_major_formatter(_NL_AS)
+    return int((~toon).sum())
+
+
 def figuur_verandering(
     klassen: pd.DataFrame,
-    min_n: int,
+    min_n: int | None = None,
     label: str | None = None,
     eenheid: str | None = None,
 ) -> Figure:
-    """Histogram van de verandering (post − pre) uit geklasseerde aantallen.
+    """Histogram van de verandering (post − pre) uit geklasseerde aantallen, één uitkomst.
 
     Parameters
     ----------
     klassen : pandas.DataFrame
-        Uitvoer van :func:`evaluatie.prepost.verandering_histogram_tabel`, eventueel na
-        onthullingscontrole: ``uitkomst``, ``pre``, ``post``, ``klasse_onder``,
-        ``klasse_boven``, ``n``. Een leeg (onderdrukt) ``n`` wordt niet getekend.
-    min_n : int
-        Klassen met minder dan ``min_n`` deelnemers worden niet getekend; onder de figuur
-        staat hoeveel klassen dat betreft.
+        De vrijgegeven tabel ``voor_na/histogram`` voor één uitkomst en paar (``uitkomst``,
+        ``pre``, ``post``, ``klasse``, ``klasse_onder``, ``klasse_boven``, ``klassebreedte``,
+        ``n``), of de uitvoer van :func:`evaluatie.prepost.verandering_histogram_tabel`.
+        Een open staartklasse (een grens leeg) wordt gearceerd naast de buitenste klasse
+        getekend; een leeg (onderdrukt) ``n`` niet.
+    min_n : int, optional
+        Alleen voor tabellen die niet door de onthullingscontrole zijn gegaan: aantallen
+        tussen 0 en ``min_n`` worden dan niet getekend. Een vrijgegeven tabel heeft dit niet
+        nodig.
     label : str, optional
         Naam van de uitkomst op de as; standaard de kolomnaam uit ``klassen``.
     eenheid : str, optional
@@ -127,18 +231,12 @@ def figuur_verandering(
     -------
     matplotlib.figure.Figure
         Staafdiagram zonder individuele punten; verticale lijn bij 0 (geen verandering).
+        Onder de figuur staat hoeveel klassen niet getekend zijn.
     """
     fig = Figure(figsize=(8.0, 5.0), layout="constrained")
     ax = fig.add_subplot()
-    n = pd.to_numeric(klassen["n"], errors="coerce")
-    getoond = klassen.loc[n.notna() & (n >= min_n)]
-    verborgen = int((~(n.notna() & (n >= min_n))).sum())
-    ax.bar(getoond["klasse_onder"], pd.to_numeric(getoond["n"]),
-           width=getoond["klasse_boven"] - getoond["klasse_onder"], align="edge",
-           color=OKABE_ITO[0], edgecolor="white", linewidth=1)
-    ax.axvline(0, color="#444444", linestyle="--", linewidth=1.2)
+    verborgen = _teken_klassen(ax, klassen, min_n) if len(klassen) else 0
     if len(klassen):
-        ax.set_xlim(float(klassen["klasse_onder"].min()), float(klassen["klasse_boven"].max()))
         uitkomst, pre, post = (str(klassen[k].iloc[0]) for k in ("uitkomst", "pre", "post"))
     else:
         uitkomst, pre, post = "uitkomst", "pre", "post"
@@ -149,7 +247,7 @@ def figuur_verandering(
     ax.tick_params(labelsize=_LETTER["tekst"])
     ax.spines[["top", "right"]].set_visible(False)
     if verborgen:
-        fig.supxlabel(f"{verborgen} klasse(n) met minder dan {min_n} deelnemers niet getoond.",
+        fig.supxlabel(f"{verborgen} klasse(n) niet getekend ({ONDERDRUKT}).",
                       x=0.01, ha="left", fontsize=_LETTER["tekst"] - 1, style="italic")
     return fig
 
@@ -236,8 +334,9 @@ def figuur_verloop_per_uitkomst(
     ----------
     gemiddelden : pandas.DataFrame
         ``uitkomst``, ``meetmoment``, ``gemiddelde``, ``ci95_onder``, ``ci95_boven``, ``n``
-        (bijv. :func:`evaluatie.prepost.gemiddelden_per_meetmoment` na onthullingscontrole).
-        Rijen zonder gemiddelde (onderdrukt of niet te berekenen) worden niet getekend.
+        (de vrijgegeven tabel ``voor_na/gemiddelden``). Rijen zonder gemiddelde (onderdrukt
+        of niet te berekenen) worden niet getekend; onder een meetmoment waarvan het
+        gemiddelde of het aantal onderdrukt is, staat dat.
     labels, eenheden : Mapping[str, str], optional
         Nederlandse naam en eenheid per uitkomst (paneeltitel en y-as).
 
@@ -251,22 +350,33 @@ def figuur_verloop_per_uitkomst(
     fig, assen = _raster(len(uitkomsten))
     momenten = _volgorde_meetmomenten(gemiddelden["meetmoment"])
     for ax, u in zip(assen, uitkomsten, strict=True):
-        deel = gemiddelden.loc[gemiddelden["uitkomst"] == u].set_index("meetmoment")
-        deel = deel.reindex(momenten)
-        y = pd.to_numeric(deel["gemiddelde"], errors="coerce")
-        onder = pd.to_numeric(deel["ci95_onder"], errors="coerce")
-        boven = pd.to_numeric(deel["ci95_boven"], errors="coerce")
+        deel = gemiddelden.loc[gemiddelden["uitkomst"] == u]
+        deel = deel.set_index(deel["meetmoment"].astype(str)).reindex(momenten)
+        y = pd.to_numeric(deel["gemiddelde"], errors="coerce").astype(float)
+        onder = pd.to_numeric(deel["ci95_onder"], errors="coerce").astype(float)
+        boven = pd.to_numeric(deel["ci95_boven"], errors="coerce").astype(float)
         x = np.arange(len(momenten), dtype=float)
         ok = y.notna().to_numpy()
         fout = np.vstack([(y - onder).fillna(0), (boven - y).fillna(0)])[:, ok]
         ax.errorbar(x[ok], y[ok], yerr=fout, capsize=4, linewidth=2, markersize=6, **_stijl(0))
+        if not ok.any():
+            ax.text(0.5, 0.5, f"gemiddelden {ONDERDRUKT}", transform=ax.transAxes, ha="center",
+                    va="center", fontsize=_LETTER["tekst"] - 1, color=_GRIJS)
         n = pd.to_numeric(deel["n"], errors="coerce")
-        ax.set_xticks(x, [f"{m}\n(n = {int(n[m])})" if pd.notna(n[m]) else f"{m}\n(n < grens)"
-                          for m in momenten], fontsize=_LETTER["tekst"] - 2)
+
+        def _xlabel(m: str, n: pd.Series = n, deel: pd.DataFrame = deel) -> str:
+            if pd.notna(n[m]):
+                return f"{m}\n(n = {geheel(n[m])})"
+            if Resultaten.weg(deel.loc[m], "gemiddelde"):
+                return f"{m}\n({ONDERDRUKT})"
+            return f"{m}\n(n {ONDERDRUKT})" if Resultaten.weg(deel.loc[m], "n") else m
+
+        ax.set_xticks(x, [_xlabel(m) for m in momenten], fontsize=_LETTER["tekst"] - 2)
         ax.set_xlim(-0.5, len(momenten) - 0.5)
-        ax.set_title(labels.get(u, u), fontsize=_LETTER["tekst"])
+        ax.set_title(_paneeltitel(labels.get(u, u)), fontsize=_LETTER["tekst"])
         if eenheden.get(u):
             ax.set_ylabel(eenheden[u], fontsize=_LETTER["tekst"] - 2)
+        ax.yaxis.set_major_formatter(_NL_AS)
         ax.tick_params(axis="y", labelsize=_LETTER["tekst"] - 2)
         ax.spines[["top", "right"]].set_visible(False)
         ax.grid(axis="y", color="#dddddd", linewidth=0.8)
@@ -276,7 +386,7 @@ def figuur_verloop_per_uitkomst(
 
 def figuur_veranderingen(
     klassen: pd.DataFrame,
-    min_n: int,
+    min_n: int | None = None,
     labels: Mapping[str, str] | None = None,
     eenheden: Mapping[str, str] | None = None,
 ) -> Figure:
@@ -285,12 +395,15 @@ def figuur_veranderingen(
     Parameters
     ----------
     klassen : pandas.DataFrame
-        Geklasseerde aantallen per uitkomst (``uitkomst``, ``pre``, ``post``,
-        ``klasse_onder``, ``klasse_boven``, ``n``, ``n_totaal``), na onthullingscontrole.
-        Een open staartklasse (``klasse_onder`` of ``klasse_boven`` leeg) wordt gearceerd
-        getekend naast de buitenste klasse; een leeg (onderdrukt) ``n`` niet.
-    min_n : int
-        Klassen met minder dan ``min_n`` deelnemers worden niet getekend.
+        De vrijgegeven tabel ``voor_na/histogram`` voor één paar meetmomenten: per uitkomst
+        de klassen (``klasse``: volgnummer) ``[klasse_onder, klasse_boven)`` met hun aantal
+        ``n``, ``klassebreedte`` en ``n_totaal``. Een open staartklasse (``klasse_onder`` of
+        ``klasse_boven`` leeg) wordt gearceerd getekend, met de klassebreedte naast de
+        buitenste klasse. Een leeg (onderdrukt) ``n`` krijgt geen staaf maar het woord
+        "onderdrukt".
+    min_n : int, optional
+        Alleen voor tabellen die niet door de onthullingscontrole zijn gegaan (zie
+        :func:`figuur_verandering`); een rapport geeft het niet mee.
     labels, eenheden : Mapping[str, str], optional
         Nederlandse naam en eenheid per uitkomst.
 
@@ -302,30 +415,21 @@ def figuur_veranderingen(
     labels, eenheden = dict(labels or {}), dict(eenheden or {})
     uitkomsten = list(dict.fromkeys(klassen["uitkomst"]))
     fig, assen = _raster(len(uitkomsten))
-    for ax, u in zip(assen, uitkomsten, strict=True):
+    for i, (ax, u) in enumerate(zip(assen, uitkomsten, strict=True)):
         deel = klassen.loc[klassen["uitkomst"] == u]
-        onder = pd.to_numeric(deel["klasse_onder"], errors="coerce")
-        boven = pd.to_numeric(deel["klasse_boven"], errors="coerce")
-        n = pd.to_numeric(deel["n"], errors="coerce")
-        gesloten = onder.notna() & boven.notna()
-        breedte = float((boven - onder)[gesloten].median()) if gesloten.any() else 1.0
-        links = onder.where(onder.notna(), boven - breedte)
-        rechts = boven.where(boven.notna(), onder + breedte)
-        toon = n.notna() & (n >= min_n) & links.notna() & rechts.notna()
-        ax.bar(links[toon & gesloten], n[toon & gesloten],
-               width=(rechts - links)[toon & gesloten], align="edge",
-               color=OKABE_ITO[0], edgecolor="white", linewidth=1)
-        ax.bar(links[toon & ~gesloten], n[toon & ~gesloten],
-               width=(rechts - links)[toon & ~gesloten], align="edge", color="white",
-               edgecolor=OKABE_ITO[0], hatch="///", linewidth=1)
-        ax.axvline(0, color="#444444", linestyle="--", linewidth=1.2)
-        totaal = pd.to_numeric(deel["n_totaal"], errors="coerce").max()
-        titel = labels.get(u, u) + (f" (n = {int(totaal)})" if pd.notna(totaal) else "")
-        ax.set_title(titel, fontsize=_LETTER["tekst"])
+        _teken_klassen(ax, deel, min_n)
+        totaal = pd.to_numeric(deel["n_totaal"], errors="coerce").dropna()
+        if len(totaal):
+            n_tekst = f" (n = {geheel(totaal.max())})"
+        elif any(Resultaten.weg(r, "n_totaal") for _, r in deel.iterrows()):
+            n_tekst = f" (n {ONDERDRUKT})"
+        else:
+            n_tekst = ""
+        ax.set_title(_paneeltitel(labels.get(u, u) + n_tekst), fontsize=_LETTER["tekst"])
         ax.set_xlabel(f"verandering{' (' + eenheden[u] + ')' if eenheden.get(u) else ''}",
                       fontsize=_LETTER["tekst"] - 2)
         ax.tick_params(labelsize=_LETTER["tekst"] - 2)
         ax.spines[["top", "right"]].set_visible(False)
-    if len(assen):
-        assen[0].set_ylabel("Aantal deelnemers", fontsize=_LETTER["tekst"] - 2)
+        if i % 3 == 0:
+            ax.set_ylabel("Aantal deelnemers", fontsize=_LETTER["tekst"] - 2)
     return fig
