@@ -27,7 +27,6 @@ import re
 from collections.abc import Iterator
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 
 TEL = re.compile(r"^n(_.*)?$")

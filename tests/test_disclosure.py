@@ -13,8 +13,19 @@ import pytest
 from scipy.optimize import linprog
 
 from evaluatie import contract
-from evaluatie.contract import (Cumulatief, RijSom, Som, Tabel, aandeel, aantal, bedrag, hulp,
-                                sleutel, statistiek, tekst)
+from evaluatie.contract import (
+    Cumulatief,
+    RijSom,
+    Som,
+    Tabel,
+    aandeel,
+    aantal,
+    bedrag,
+    hulp,
+    sleutel,
+    statistiek,
+    tekst,
+)
 from evaluatie.disclosure import Instellingen, Invoer, beveilig, controleer, gedomineerd
 from evaluatie.disclosure.vrijgave import controleer_map
 from evaluatie.disclosure.woorden import toegestaan

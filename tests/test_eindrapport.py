@@ -11,7 +11,6 @@ import openpyxl
 import pandas as pd
 import pytest
 from fixtures import kleine_regio
-
 from fixtures.vrijgave import kopieer, onderdruk, pas_aan
 
 from evaluatie import config as cfg

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
-
-import shutil
 
 import pytest
 import yaml

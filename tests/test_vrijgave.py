@@ -14,14 +14,12 @@ import pandas as pd
 import pytest
 import yaml
 from aanvaller import val_aan
-
-from evaluatie import analyses, contract, disclosure, pijplijn, synth
-from evaluatie import config as cfg
-from evaluatie.analyses import quintuple
-from evaluatie.disclosure.vrijgave import controleer_map
-
 from fixtures.vrijgave import MIN_N, NAMEN, regio, vrijgeven
 from fixtures.vrijgave import config as _config
+
+from evaluatie import analyses, contract, disclosure
+from evaluatie import config as cfg
+from evaluatie.disclosure.vrijgave import controleer_map
 
 
 def _controles(vrijgave: Path, config: dict) -> None:

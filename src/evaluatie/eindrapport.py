@@ -117,7 +117,8 @@ def primaire_effecten(bronnen: list[Resultaten]) -> pd.DataFrame:
         g = g.iloc[0]
         teken = 1.0 if bool(p["hoger_is_beter"]) else -1.0
         grenzen = sorted([teken * float(g["gz_ci95_onder"]), teken * float(g["gz_ci95_boven"])])
-        rijen.append({"naam": R.meta["naam"], "uitkomst": p["uitkomst"], "titel": R.uitkomst_titel(p["uitkomst"]),
+        rijen.append({"naam": R.meta["naam"], "uitkomst": p["uitkomst"],
+                      "titel": R.uitkomst_titel(p["uitkomst"]),
                       "pre": p["pre"], "post": p["post"], "n_paren": g["n_paren"],
                       "effect": teken * float(g["hedges_gz"]), "ci95_onder": grenzen[0],
                       "ci95_boven": grenzen[1], "maat": "Hedges' g_z"})

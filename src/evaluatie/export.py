@@ -192,7 +192,8 @@ def _controleer_werkboek(pad: Path, map_: Path, lijst: list[dict[str, Any]], bla
                 gelijk = (x is None and y is None) or (x is not None and y is not None and (
                     str(x) == str(y) or _getal_gelijk(x, y)))
                 if not gelijk:
-                    fouten.append(f"blad {blad}, rij {i + KOPRIJ + 1}, kolom '{k}': {y!r} in plaats van {x!r}")
+                    fouten.append(f"blad {blad}, rij {i + KOPRIJ + 1}, kolom '{k}': "
+                                  f"{y!r} in plaats van {x!r}")
                     break
         if vind is not None:
             _, specs = vind(map_.name, t["analyse"])

@@ -16,7 +16,6 @@ Alle verschillen zijn **na − voor**: een negatief verschil is een daling van d
 from __future__ import annotations
 
 import logging
-
 import warnings
 import zlib
 from collections.abc import Mapping, Sequence

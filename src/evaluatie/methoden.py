@@ -110,7 +110,8 @@ def lees_methoden(R: Resultaten | str | Path, meta: dict[str, Any] | None = None
     if "bevindingen" in h:
         b = h["bevindingen"]
         schatter = {"gemengd_model": "de verandering volgens het lineaire gemengde model op alle "
-                                     "metingen",
+                                     "metingen (met een gemeten vergelijkingsgroep: het "
+                                     "verschil-in-verschillen met dat model)",
                     "completers": "de gemiddelde verandering bij deelnemers met beide metingen"}.get(
                         b.get("schatter"), b.get("schatter"))
         prim = b.get("primaire_uitkomst")
@@ -164,6 +165,15 @@ def lees_methoden(R: Resultaten | str | Path, meta: dict[str, Any] | None = None
                   "vrijheidsgraden volgens Satterthwaite) gebruikt alle beschikbare metingen, ook van "
                   "deelnemers die een meting misten"
                   + (f"; het corrigeert voor {_opsomming([str(c) for c in cov])}." if cov else "."))
+    if "did_gemengd_model" in h:
+        cite("did", "satterthwaite")
+        uit = h["did_gemengd_model"].get("uitkomsten") or []
+        tekst += (" De vergelijkingsgroep is ook gemeten"
+                  + (f" ({_opsomming([R.uitkomst_titel(str(u)) for u in uit])})" if uit else "")
+                  + ": voor die uitkomsten is de hoofdschatting het verschil-in-verschillen, het "
+                  "gemengde model met groep × meetmoment (de verandering in de interventiegroep min die "
+                  "in de vergelijkingsgroep). Dat veronderstelt dat beide groepen zonder interventie "
+                  "dezelfde ontwikkeling zouden hebben doorgemaakt; dat is niet getoetst.")
     if "stabiliteitsband" in h:
         tekst += (" Individuele verandering is ingedeeld in gestegen, gelijk gebleven (binnen een "
                   "stabiliteitsband per uitkomst) en gedaald")
@@ -209,10 +219,11 @@ def lees_methoden(R: Resultaten | str | Path, meta: dict[str, Any] | None = None
                                              "Bedragen zijn niet geïndexeerd (geen prijsindex ingesteld)."))
         if "kosten_did" in h:
             cite("did")
+            cluster = {"pseudo_id": "deelnemer", "wijk": "wijk"}.get(
+                h["kosten_did"].get("cluster"), "cluster")
             tekst += (" Met een vergelijkingsgroep is het effect geschat als verschil-in-verschillen "
                       "(de verandering bij deelnemers min die in de vergelijkingsgroep), met "
-                      "clusterrobuuste standaardfouten per "
-                      f"{ {'pseudo_id': 'deelnemer', 'wijk': 'wijk'}.get(h['kosten_did'].get('cluster'), 'cluster') }.")
+                      f"clusterrobuuste standaardfouten per {cluster}.")
         if "kosten_glm" in h:
             tekst += (" Een tweedelig model (logistisch voor de kans op kosten, Gamma met log-link voor "
                       "de hoogte) beschrijft de kosten na de start.")

@@ -23,6 +23,7 @@ from statsmodels.tools.numdiff import approx_fprime, approx_hess3
 __all__ = [
     "corrigeer_multipliciteit",
     "gemengd_model",
+    "gemengd_model_did",
     "gemiddelden_per_meetmoment",
     "gepaarde_vergelijking",
     "subgroep_analyse",
@@ -616,6 +617,54 @@ def _reml_beta(s2u: float, s2e: float, y: np.ndarray, x: np.ndarray, groep_idx: 
     return cov @ xvy, cov
 
 
+def _schat_random_intercept(y: np.ndarray, xm: np.ndarray, ids: pd.Series) -> dict | str:
+    """REML fit of ``y ~ X + (1 | id)``: beta, se, Satterthwaite df per coefficient, the test
+    used, the variance components and a warning; or the reason it cannot be fitted.
+
+    Shared by :func:`gemengd_model` and :func:`gemengd_model_did` (one estimator, one
+    validation against lme4/lmerTest).
+    """
+    _, groep_idx = np.unique(ids.astype(str), return_inverse=True)
+    n_groep = np.bincount(groep_idx).astype(float)
+    n_obs, n_par = xm.shape
+
+    # Profiel-REML over theta = s2u / s2e (zoals lme4): s2e heeft dan een gesloten vorm en
+    # de schatting is een eendimensionale minimalisatie (rooster, dan Brent).
+    beste = _optimaliseer_theta(y, xm, groep_idx, n_groep)
+
+    # Randoplossing (variantie deelnemers = 0, lmer: "boundary (singular) fit"): dan is de
+    # REML-schatting gelijk aan gewone kleinste kwadraten, met df = n - p zoals lmerTest.
+    ols_beta, *_ = np.linalg.lstsq(xm, y, rcond=None)
+    rss = float(((y - xm @ ols_beta) ** 2).sum())
+    s2e_ols = rss / (n_obs - n_par)
+    dev_rand = _reml_deviance(np.array([-np.inf, np.log(s2e_ols)]), y, xm, groep_idx,
+                              n_groep)[0] if s2e_ols > 0 else np.inf
+    if not np.isfinite(dev_rand) and beste is None:
+        return "Model niet te schatten: geen spreiding in de uitkomst."
+
+    if beste is None or dev_rand <= beste[0] + 1e-7:
+        s2u, s2e = 0.0, s2e_ols
+        beta = ols_beta
+        se = np.sqrt(np.diag(s2e_ols * np.linalg.inv(xm.T @ xm)))
+        df = np.full(n_par, float(n_obs - n_par))
+        toets = "t (rand: variantie deelnemers 0, df = n − p)"
+        waarschuwing = ("variantie tussen deelnemers geschat op 0 (randoplossing, in lmer "
+                        "'boundary (singular) fit'); resultaat gelijk aan lineaire regressie")
+    else:
+        _, s2u, s2e, waarschuwing = beste
+        beta, cov_beta = _reml_beta(s2u, s2e, y, xm, groep_idx, n_groep)
+        se = np.sqrt(np.diag(cov_beta))
+        df = _satterthwaite_df(s2u, s2e, y, xm, groep_idx, n_groep)
+        toets = "t (Satterthwaite)"
+        if df is None:
+            toets = "z (Wald)"
+            waarschuwing = "; ".join(filter(None, [
+                waarschuwing, "Hessiaan van de REML-deviance niet positief definiet: "
+                "Satterthwaite niet mogelijk, z-toets gebruikt"]))
+    return {"beta": beta, "se": se, "df": df, "toets": toets, "s2u": s2u, "s2e": s2e,
+            "waarschuwing": waarschuwing}
+
+
 def gemengd_model(
     metingen: pd.DataFrame,
     uitkomst: str,
@@ -719,44 +768,11 @@ def gemengd_model(
         return mislukt("Model niet schatbaar: te weinig waarnemingen of covariaten volledig "
                        "afhankelijk van elkaar of van het meetmoment.", andere)
 
-    _, groep_idx = np.unique(data["pseudo_id"].astype(str), return_inverse=True)
-    n_groep = np.bincount(groep_idx).astype(float)
-    xm = x.to_numpy()
-    n_obs, n_par = xm.shape
-
-    # Profiel-REML over theta = s2u / s2e (zoals lme4): s2e heeft dan een gesloten vorm en
-    # de schatting is een eendimensionale minimalisatie (rooster, dan Brent).
-    beste = _optimaliseer_theta(y, xm, groep_idx, n_groep)
-
-    # Randoplossing (variantie deelnemers = 0, lmer: "boundary (singular) fit"): dan is de
-    # REML-schatting gelijk aan gewone kleinste kwadraten, met df = n - p zoals lmerTest.
-    ols_beta, *_ = np.linalg.lstsq(xm, y, rcond=None)
-    rss = float(((y - xm @ ols_beta) ** 2).sum())
-    s2e_ols = rss / (n_obs - n_par)
-    dev_rand = _reml_deviance(np.array([-np.inf, np.log(s2e_ols)]), y, xm, groep_idx,
-                              n_groep)[0] if s2e_ols > 0 else np.inf
-    if not np.isfinite(dev_rand) and beste is None:
-        return mislukt("Model niet te schatten: geen spreiding in de uitkomst.", andere)
-
-    if beste is None or dev_rand <= beste[0] + 1e-7:
-        s2u, s2e = 0.0, s2e_ols
-        beta = ols_beta
-        se = np.sqrt(np.diag(s2e_ols * np.linalg.inv(xm.T @ xm)))
-        df = np.full(n_par, float(n_obs - n_par))
-        toets = "t (rand: variantie deelnemers 0, df = n − p)"
-        waarschuwing = ("variantie tussen deelnemers geschat op 0 (randoplossing, in lmer "
-                        "'boundary (singular) fit'); resultaat gelijk aan lineaire regressie")
-    else:
-        _, s2u, s2e, waarschuwing = beste
-        beta, cov_beta = _reml_beta(s2u, s2e, y, xm, groep_idx, n_groep)
-        se = np.sqrt(np.diag(cov_beta))
-        df = _satterthwaite_df(s2u, s2e, y, xm, groep_idx, n_groep)
-        toets = "t (Satterthwaite)"
-        if df is None:
-            toets = "z (Wald)"
-            waarschuwing = "; ".join(filter(None, [
-                waarschuwing, "Hessiaan van de REML-deviance niet positief definiet: "
-                "Satterthwaite niet mogelijk, z-toets gebruikt"]))
+    fit = _schat_random_intercept(y, x.to_numpy(), data["pseudo_id"])
+    if isinstance(fit, str):
+        return mislukt(fit, andere)
+    beta, se, df, toets = fit["beta"], fit["se"], fit["df"], fit["toets"]
+    s2u, s2e, waarschuwing = fit["s2u"], fit["s2e"], fit["waarschuwing"]
 
     rijen = []
     for m in andere:
@@ -777,6 +793,135 @@ def gemengd_model(
             "status": OK, "reden": "",
         })
     return _kolomvolgorde_gemengd(pd.DataFrame(rijen))
+
+
+def gemengd_model_did(
+    metingen: pd.DataFrame,
+    uitkomst: str,
+    groep: str = "onderzoeksgroep",
+    covariaten: Sequence[str] | None = None,
+    referentie: str = "T0",
+    interventie: str = "interventie",
+    vergelijking: str = "vergelijking",
+) -> pd.DataFrame:
+    """Difference in differences on all measurements: the mixed model with a comparison group.
+
+    Model: ``uitkomst ~ meetmoment * groep + covariaten + (1 | pseudo_id)`` (treatment
+    coding, reference ``referentie`` and the comparison group), REML, Satterthwaite df, by
+    the same estimator as :func:`gemengd_model`. The estimate for meetmoment *m* is the
+    interaction coefficient: the change ``m − referentie`` in the intervention group minus
+    that in the comparison group, adjusted for the covariates.
+
+    Parameters
+    ----------
+    metingen : pandas.DataFrame
+        Long format with ``pseudo_id``, ``meetmoment``, ``uitkomst``, ``groep`` and the
+        covariates (participant characteristics already joined).
+    groep : str
+        Column with :data:`interventie` or :data:`vergelijking`; other values are an error.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per non-reference meetmoment: ``uitkomst``, ``meetmoment``, ``referentie``,
+        ``schatting``, ``se``, ``df``, ``t``, ``p``, ``ci95_onder``, ``ci95_boven``,
+        ``toets``, ``n_interventie`` and ``n_vergelijking`` (participants with at least one
+        observation in the model; for the intervention group the participants of
+        :func:`gemengd_model` with the same covariates), ``n_waarnemingen``, ``sigma2_deelnemer``,
+        ``sigma2_residu``, ``covariaten``, ``waarschuwing``, ``status``, ``reden``. Not
+        estimable (``status = niet_te_berekenen``) when a group has no observation on the
+        reference or on that meetmoment.
+
+    Notes
+    -----
+    Validated against ``lmerTest::lmer(y ~ meetmoment * groep + ... + (1 | id))`` in
+    ``tests/r/did_gemengd.R`` (see ``tests/test_prepost.py``). The parallel-trends
+    assumption is the reader's to judge: the model does not test it.
+    """
+    covariaten = list(covariaten or [])
+    _controleer_kolommen(metingen, [uitkomst, groep, *covariaten])
+    _controleer_uniek(metingen)
+    onbekend = sorted(set(metingen[groep].dropna().astype(str)) - {interventie, vergelijking})
+    if onbekend:
+        raise ValueError(f"kolom {groep!r}: onbekende groep(en) {onbekend}; verwacht "
+                         f"{interventie!r} of {vergelijking!r}")
+    data = metingen.loc[metingen[[uitkomst, groep, *covariaten]].notna().all(axis=1)].copy()
+    data["meetmoment"] = data["meetmoment"].astype(str)
+    data = data.sort_values(
+        ["pseudo_id", "meetmoment"],
+        key=lambda s: s.map(_meetmoment_nummer) if s.name == "meetmoment" else s.astype(str),
+    ).reset_index(drop=True)
+    meetmomenten = _sorteer_meetmomenten(data["meetmoment"])
+    andere = [m for m in meetmomenten if m != referentie]
+    is_int = (data[groep].astype(str) == interventie).astype(float)
+    basis = {
+        "uitkomst": uitkomst, "referentie": referentie,
+        "n_interventie": int(data.loc[is_int == 1, "pseudo_id"].nunique()),
+        "n_vergelijking": int(data.loc[is_int == 0, "pseudo_id"].nunique()),
+        "n_waarnemingen": len(data), "covariaten": ", ".join(covariaten),
+    }
+
+    def mislukt(reden: str, momenten: list[str]) -> pd.DataFrame:
+        return _kolomvolgorde_did(pd.DataFrame(
+            [{**basis, "meetmoment": m, "status": NIET_TE_BEREKENEN, "reden": reden}
+             for m in (momenten or [""])]))
+
+    # every group needs the reference and the meetmoment itself
+    in_cel = data.groupby([is_int.to_numpy(), data["meetmoment"].to_numpy()]).size()
+    schatbaar = [m for m in andere if all(in_cel.get((g, m), 0) and in_cel.get((g, referentie), 0)
+                                          for g in (0.0, 1.0))]
+    if not schatbaar:
+        return mislukt(f"Geen waarnemingen van beide groepen op {referentie} én op een later "
+                       "meetmoment.", andere)
+    # all measurements stay in the model (the intervention group's part is exactly the data
+    # of gemengd_model); only meetmomenten with both groups get an interaction
+    x = _ontwerpmatrix(data, meetmomenten, referentie, covariaten)
+    x.insert(1 + len(andere), "groep_interventie", is_int)
+    for m in schatbaar:
+        x[f"meetmoment{m}:interventie"] = x[f"meetmoment{m}"] * is_int
+    y = data[uitkomst].astype(float).to_numpy()
+    if np.linalg.matrix_rank(x.to_numpy()) < x.shape[1] or len(y) <= x.shape[1] + 1:
+        return mislukt("Model niet schatbaar: te weinig waarnemingen of covariaten volledig "
+                       "afhankelijk van groep of meetmoment.", andere)
+    fit = _schat_random_intercept(y, x.to_numpy(), data["pseudo_id"])
+    if isinstance(fit, str):
+        return mislukt(fit, andere)
+
+    rijen = []
+    for m in andere:
+        if m not in schatbaar:
+            rijen.append({**basis, "meetmoment": m, "status": NIET_TE_BEREKENEN,
+                          "reden": f"Geen waarnemingen van beide groepen op {m}."})
+            continue
+        j = list(x.columns).index(f"meetmoment{m}:interventie")
+        b, se = float(fit["beta"][j]), float(fit["se"][j])
+        t = b / se
+        if fit["df"] is not None:
+            dfj = float(fit["df"][j])
+            q, p = stats.t.ppf(0.975, dfj), 2 * stats.t.sf(abs(t), dfj)
+        else:
+            dfj = np.nan
+            q, p = stats.norm.ppf(0.975), 2 * stats.norm.sf(abs(t))
+        rijen.append({**basis, "meetmoment": m, "schatting": b, "se": se, "df": dfj, "t": t,
+                      "p": float(p), "ci95_onder": b - q * se, "ci95_boven": b + q * se,
+                      "toets": fit["toets"], "sigma2_deelnemer": fit["s2u"],
+                      "sigma2_residu": fit["s2e"], "waarschuwing": fit["waarschuwing"],
+                      "status": OK, "reden": ""})
+    return _kolomvolgorde_did(pd.DataFrame(rijen))
+
+
+_KOLOMMEN_DID = [
+    "uitkomst", "meetmoment", "referentie", "schatting", "se", "df", "t", "p", "ci95_onder",
+    "ci95_boven", "toets", "n_interventie", "n_vergelijking", "n_waarnemingen",
+    "sigma2_deelnemer", "sigma2_residu", "covariaten", "waarschuwing", "status", "reden",
+]
+
+
+def _kolomvolgorde_did(df: pd.DataFrame) -> pd.DataFrame:
+    for kolom in _KOLOMMEN_DID:
+        if kolom not in df.columns:
+            df[kolom] = "" if kolom in ("toets", "waarschuwing") else np.nan
+    return df[_KOLOMMEN_DID]
 
 
 _KOLOMMEN_GEMENGD = [

@@ -20,7 +20,7 @@ import pandas as pd
 
 from evaluatie.rapport import Resultaten, euro, geheel, getal, is_leeg, p_waarde, procent
 
-__all__ = ["OORDEEL", "SCHATTER", "kernpunten", "oordeel_tekst", "primaire_bevinding",
+__all__ = ["OORDEEL", "SCHATTER", "kernpunten", "naast_bevinding", "oordeel_tekst", "primaire_bevinding",
            "zin_deelnemers", "zin_kosten", "zin_onderdrukt", "zin_overige_uitkomsten",
            "zin_primaire_uitkomst", "zin_quintuple", "zin_uitval"]
 
@@ -139,7 +139,21 @@ def zin_primaire_uitkomst(R: Resultaten) -> str | None:
         corr = {"holm": "na Holm-correctie", "bh": "na Benjamini–Hochberg-correctie"}.get(
             str(r["correctie"]), "")
         tekst += f" ({_p(r['p_gecorrigeerd'])}{' ' + corr if corr else ''})"
+    naast = naast_bevinding(R, r["uitkomst"])
+    if r["schatter"] == "did_gemengd_model" and naast is not None and not is_leeg(naast["schatting"]):
+        tekst += (f". Binnen de interventiegroep alleen was de verandering "
+                  f"{SCHATTER.get(naast['schatter'], '')} {getal(naast['schatting'], 2)}"
+                  f"{_ci(naast, lambda x: getal(x, 2))}")
     return tekst + "."
+
+
+def naast_bevinding(R: Resultaten, uitkomst: str) -> pd.Series | None:
+    """The estimate beside a headline (the pre/post change next to a DiD), or None."""
+    b = R.bevindingen()
+    if not len(b):
+        return None
+    b = b[(b["rol"] == "naast") & (b["uitkomst"] == uitkomst)]
+    return b.iloc[0] if len(b) else None
 
 
 def _aantal_tekst(n: int) -> str:
@@ -200,14 +214,14 @@ def zin_kosten(R: Resultaten) -> str | None:
         return None
     r = hoofd.iloc[0]
     if is_leeg(r["schatting"]):
-        return "De verandering in zorgkosten is niet gepubliceerd (te weinig deelnemers of niet te berekenen)."
+        return ("De verandering in zorgkosten is niet gepubliceerd (te weinig deelnemers of niet te "
+                "berekenen).")
     v = float(r["schatting"])
     if r["schatter"] == "kosten_did":
         tekst = (f"Ten opzichte van de vergelijkingsgroep veranderden de zorgkosten per deelnemer met "
                  f"{euro(v)} per jaar{_ci(r, euro)}: {oordeel_tekst(r['oordeel'], kosten=True)}")
-        naast = b[b["rol"] == "naast"]
-        if len(naast) and not is_leeg(naast.iloc[0]["schatting"]):
-            n = naast.iloc[0]
+        n = naast_bevinding(R, r["uitkomst"])
+        if n is not None and not is_leeg(n["schatting"]):
             tekst += (f". Binnen de interventiegroep alleen was het verschil na − voor "
                       f"{euro(n['schatting'])}{_ci(n, euro)}")
     else:

@@ -78,6 +78,11 @@ class InterventieSpec:
     uitval_ses: dict[str, float] = field(default_factory=lambda: {"laag": 0.6, "hoog": -0.4})
     uitval_ernst: float = 0.35  # per SD of the observed baseline primary outcome (worse = more)
     n_vergelijking: int = 0
+    #: is the comparison group measured on the outcomes too (then the true difference in
+    #: differences is ``(1 - vergelijking_trend) × effect``)?
+    vergelijking_gemeten: bool = False
+    #: the comparison group's change, as a fraction of the intervention group's effect
+    vergelijking_trend: float = 0.3
     n_professionals: int = 15
     rapportcijfer: float = 7.8
 
@@ -262,6 +267,7 @@ def _genereer_interventie(spec: InterventieSpec, n: int, n_verg: int, rng: np.ra
 
     # --- measurements at each moment that falls before dropout and peildatum -----------
     rijen = []
+    y_verg: dict[str, np.ndarray] = {}
     for t, dag in MEETMOMENTEN.items():
         datum = start_i + pd.to_timedelta(dag + rng.integers(-10, 11, n) * (dag > 0), "D")
         gemeten = ~niet_gestart & (datum <= PEILDATUM)
@@ -277,6 +283,20 @@ def _genereer_interventie(spec: InterventieSpec, n: int, n_verg: int, rng: np.ra
             v[rng.random(v.size) < 0.02] = np.nan  # item non-response
             df[naam] = v
         rijen.append(df)
+    if n_verg and spec.vergelijking_gemeten:
+        # the comparison group: its own people, measured at the same moments around their
+        # index date, changing by a fraction of the intervention's effect
+        for t, dag in MEETMOMENTEN.items():
+            datum = start[n:] + pd.to_timedelta(dag + rng.integers(-10, 11, n_verg) * (dag > 0), "D")
+            gemeten = (datum <= PEILDATUM) & (rng.random(n_verg) > (0.12 if dag > 0 else 0.03))
+            df = pd.DataFrame({"pseudo_id": np.array(ids[n:])[gemeten], "meetmoment": t,
+                               "meetdatum": datum[gemeten]})
+            for naam, m in spec.uitkomsten.items():
+                a = y_verg.setdefault(naam, rng.normal(m.mu, m.sd_tussen, n_verg))
+                w = a + spec.vergelijking_trend * m.effect.get(t, 0.0) + rng.normal(0, m.sd_binnen, n_verg)
+                veld = d["metingen"].veld(naam)
+                df[naam] = np.clip(np.round(w[gemeten], m.decimalen), veld.minimum, veld.maximum)
+            rijen.append(df)
     metingen = pd.concat(rijen, ignore_index=True)
     if "ervaren_gezondheid" in metingen:
         metingen["ervaren_gezondheid"] = metingen["ervaren_gezondheid"].round().clip(1, 5)
@@ -329,6 +349,9 @@ def _genereer_interventie(spec: InterventieSpec, n: int, n_verg: int, rng: np.ra
         "n": n,
         "n_vergelijking": n_verg,
         "primaire_uitkomst": spec.primair,
+        "did_gezondheid": ({k: {t: (1 - spec.vergelijking_trend) * e for t, e in m.effect.items()}
+                            for k, m in spec.uitkomsten.items()}
+                           if n_verg and spec.vergelijking_gemeten else None),
         "effect": {k: dict(m.effect) for k, m in spec.uitkomsten.items()},
         "effect_pg_totaal": (
             {t: float(np.mean([spec.uitkomsten[k].effect[t] for k in woordenboek.pg_dimensies()]))

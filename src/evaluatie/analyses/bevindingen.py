@@ -10,8 +10,10 @@ no estimate is computed twice, and no report decides a verdict.
 Where a comparison group exists, the headline cost estimate is the difference in
 differences (``schatter = kosten_did``); the pre/post change of the intervention group
 stands beside it (``rol = naast``). The same holds for health outcomes when the comparison
-group has measurements (``schatter = did_gemengd_model``; see
-:func:`evaluatie.prepost.gemengd_model_did`).
+group was measured on them (``schatter = did_gemengd_model``, table
+``voor_na/gemengd_model_did``; see :func:`evaluatie.prepost.gemengd_model_did`): the DiD
+row takes the outcome's role and the estimate of the configured estimator follows it as
+``naast``.
 """
 
 from __future__ import annotations
@@ -54,13 +56,16 @@ TABELLEN = {
             aantal("n_deelnemers", "Deelnemers in het gemengde model",
                    grootheid="model/{uitkomst}/{pre}", gewicht=20),
             aantal("n_paren", "Completers", grootheid=PAREN, gewicht=20),
+            aantal("n_vergelijking", "Vergelijkingsgroep in het gemengde model (verschil-in-verschillen)",
+                   grootheid="model_vergelijking/{uitkomst}/{pre}", gewicht=20),
             aantal("n_kosten_interventie", "Interventiegroep met kostengegevens",
                    grootheid="kosten/dln/interventie", gewicht=20),
             aantal("n_kosten_vergelijking", "Vergelijkingsgroep met kostengegevens",
                    grootheid="kosten/dln/vergelijking", gewicht=20),
             code("status", woorden=("ok", "niet_te_berekenen")), tekst("reden"),
         ],
-        basis=("n_deelnemers", "n_paren", "n_kosten_interventie", "n_kosten_vergelijking"),
+        basis=("n_deelnemers", "n_paren", "n_vergelijking", "n_kosten_interventie",
+               "n_kosten_vergelijking"),
     ),
 }
 
@@ -75,6 +80,7 @@ def _gezondheid(ctx: Context, schatter: str, pre: str, post: str, alpha: float) 
     if prim in uitkomsten:
         uitkomsten = [prim, *[u for u in uitkomsten if u != prim]]
     alle = {**woordenboek.uitkomsten(), "pg_totaal": woordenboek.PG_TOTAAL}
+    did = ctx.resultaat("voor_na", "gemengd_model_did")
     rijen = []
     for u in uitkomsten:
         rol = "primair" if u == prim else "secundair"
@@ -103,6 +109,19 @@ def _gezondheid(ctx: Context, schatter: str, pre: str, post: str, alpha: float) 
                           "p_gecorrigeerd": r["p_gecorrigeerd"], "correctie": r["correctie"],
                           "richting": r["richting"], "oordeel": r["oordeel"], "n_paren": r["n_paren"],
                           "status": r["status"], "reden": r["reden"]})
+        d = did[(did["uitkomst"] == u) & (did["pre"] == pre) & (did["post"] == post)] \
+            if did is not None and len(did) and rijen and rijen[-1]["uitkomst"] == u else []
+        if len(d):
+            # a measured comparison group: the DiD is the headline, the pre/post change beside it
+            d = d.iloc[0]
+            rijen[-1] = {**rijen[-1], "rol": "naast"}
+            rijen.insert(len(rijen) - 1, {
+                **basis, "schatter": "did_gemengd_model", "bron": "voor_na/gemengd_model_did",
+                "schatting": d["schatting"], "ci95_onder": d["ci95_onder"],
+                "ci95_boven": d["ci95_boven"], "p": d["p"], "p_gecorrigeerd": d["p_gecorrigeerd"],
+                "correctie": d["correctie"], "richting": d["richting"], "oordeel": d["oordeel"],
+                "n_deelnemers": d["n_interventie"], "n_vergelijking": d["n_vergelijking"],
+                "status": d["status"], "reden": d["reden"]})
     return rijen
 
 

@@ -24,8 +24,20 @@ from statsmodels.stats.multitest import multipletests
 from evaluatie import kosten
 from evaluatie.analyses import Context
 from evaluatie.analyses.uitval import GESTART
-from evaluatie.contract import (RijSom, Som, Tabel, aandeel, aantal, bedrag, code, hulp, instelling,
-                                sleutel, statistiek, tekst)
+from evaluatie.contract import (
+    RijSom,
+    Som,
+    Tabel,
+    aandeel,
+    aantal,
+    bedrag,
+    code,
+    hulp,
+    instelling,
+    sleutel,
+    statistiek,
+    tekst,
+)
 from evaluatie.fouten import ConfigFout
 from evaluatie.oordeel import OORDELEN, RICHTINGEN, oordeel, richting
 

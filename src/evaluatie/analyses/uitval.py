@@ -33,8 +33,19 @@ from evaluatie import beschrijving, woordenboek
 from evaluatie import uitval as u
 from evaluatie.analyses import Context
 from evaluatie.analyses.voor_na import PAREN
-from evaluatie.contract import (Cumulatief, RijSom, Som, Tabel, aandeel, aantal, code, instelling,
-                                sleutel, statistiek, tekst)
+from evaluatie.contract import (
+    Cumulatief,
+    RijSom,
+    Som,
+    Tabel,
+    aandeel,
+    aantal,
+    code,
+    instelling,
+    sleutel,
+    statistiek,
+    tekst,
+)
 from evaluatie.fouten import ConfigFout
 from evaluatie.oordeel import OORDELEN, RICHTINGEN, oordeel, richting
 

@@ -25,8 +25,7 @@ import pandas as pd
 from evaluatie import beschrijving, prepost, woordenboek
 from evaluatie.analyses import Context
 from evaluatie.analyses.beschrijving import GEMETEN
-from evaluatie.contract import (Som, Tabel, aandeel, aantal, code, instelling, sleutel, statistiek,
-                                tekst)
+from evaluatie.contract import Som, Tabel, aandeel, aantal, code, instelling, sleutel, statistiek, tekst
 from evaluatie.fouten import ConfigFout
 from evaluatie.oordeel import OORDELEN, RICHTINGEN, oordeel
 
@@ -130,6 +129,30 @@ TABELLEN = {
             Som("n_waarnemingen_meetmoment", GEMETEN.replace("{meetmoment}", "{post}"),
                 per=("uitkomst", "pre", "post"), rest="niet_in_model/{uitkomst}/{pre}/{post}"),
         ],
+    ),
+    "gemengd_model_did": Tabel(
+        "Alleen met een vergelijkingsgroep die gemeten is: verschil-in-verschillen op alle "
+        "metingen, het gemengde model met groep × meetmoment (random intercept per deelnemer, "
+        "covariaten uit de configuratie), REML, Satterthwaite-df. Per uitkomst en paar de "
+        "verandering na − voor in de interventiegroep min die in de vergelijkingsgroep, met 95%-BI, "
+        "p, gecorrigeerde p, richting en oordeel (evaluatie.prepost.gemengd_model_did).",
+        [
+            *_PAAR,
+            *[statistiek(k) for k in ("schatting", "se", "df", "t", "p", "ci95_onder", "ci95_boven")],
+            code("toets", "Soort toets", TOETSEN),
+            # the intervention group of this model is that of gemengd_model: the same people
+            aantal("n_interventie", "Interventiegroep: deelnemers met ten minste één waarneming",
+                   grootheid="model/{uitkomst}/{pre}", gewicht=20),
+            aantal("n_vergelijking", "Vergelijkingsgroep: deelnemers met ten minste één waarneming",
+                   grootheid="model_vergelijking/{uitkomst}/{pre}", gewicht=20),
+            statistiek("sigma2_deelnemer", "Variantie tussen deelnemers"),
+            statistiek("sigma2_residu", "Residuele variantie"),
+            sleutel("covariaten", "Covariaten (uit de configuratie)"),
+            tekst("waarschuwing", "Melding van de schatter"),
+            sleutel("primair", dtype="boolean"),
+            *_oordeel_kolommen(), *_status(),
+        ],
+        basis=("n_interventie", "n_vergelijking"),
     ),
     "verandercategorieen": Tabel(
         "Individuele verandering bij completers per uitkomst, paar en indeling (verandering: "
@@ -401,10 +424,15 @@ def analyseer(ctx: Context) -> dict[str, pd.DataFrame]:
                     rij["reden"] = "Geen waarnemingen op het nameetmoment."
                 gemengd.append(rij)
 
+    did = _verschil_in_verschillen(ctx, uitkomsten, paren, covariaten, grenzen)
+
     ctx.vastleggen("gepaarde_t", paren=paren, alpha=alpha)
     ctx.vastleggen("wilcoxon", tabel="gepaard")
     ctx.vastleggen("effectgrootte_dz", tabel="gepaard")
     ctx.vastleggen("gemengd_model", covariaten=covariaten, vrijheidsgraden="Satterthwaite")
+    if did:
+        ctx.vastleggen("did_gemengd_model", covariaten=covariaten, vrijheidsgraden="Satterthwaite",
+                       uitkomsten=sorted({str(d["uitkomst"].iloc[0]) for d in did}))
     ctx.vastleggen("multipliciteit", primair="holm", overige="bh",
                    primaire_uitkomst=prim or "")
     if any(s["betrouwbaarheid"] is not None for s in per.values()):
@@ -420,11 +448,44 @@ def analyseer(ctx: Context) -> dict[str, pd.DataFrame]:
         "instellingen": _instellingentabel(per).assign(alpha=alpha),
         "gepaard": _gepaard(gepaard, per, primair, alpha),
         "gemengd_model": _gemengd(gemengd, per, primair, alpha),
+        "gemengd_model_did": _gemengd(did, per, primair, alpha),
         "verandercategorieen": _categorieen(categorieen),
         "subgroepen": _subgroepen(subgroepen, primair),
         "gemiddelden": prepost.gemiddelden_per_meetmoment(m, uitkomsten) if uitkomsten else None,
         "histogram": _histogram(histogrammen),
     }
+
+
+def _verschil_in_verschillen(ctx: Context, uitkomsten: list[str], paren: list[tuple[str, str]],
+                             covariaten: list[str], grenzen: list[float]) -> list[pd.DataFrame]:
+    """The mixed-model DiD per outcome and pair, for outcomes the comparison group was
+    measured on (none without a comparison group). One row per pair."""
+    alle = ctx.deelnemers_alle
+    if "onderzoeksgroep" not in alle or not (alle["onderzoeksgroep"] == "vergelijking").any():
+        return []
+    mv = ctx.tabel("metingen", ook_vergelijking=True)
+    groep = alle.set_index("pseudo_id")["onderzoeksgroep"].fillna("interventie")
+    mv = koppel_kenmerken(mv, alle, grenzen).assign(onderzoeksgroep=lambda d: d["pseudo_id"].map(groep))
+    vergelijking = mv["onderzoeksgroep"] == "vergelijking"
+    delen = []
+    for u in uitkomsten:
+        if not mv.loc[vergelijking, u].notna().any():
+            continue  # the comparison group was not measured on this outcome
+        mu = mv.loc[mv[u].notna(), ["pseudo_id", "meetmoment", "onderzoeksgroep", u,
+                                    *[c for c in covariaten if c in mv]]].reset_index(drop=True)
+        for pre in dict.fromkeys(p for p, _ in paren):
+            model = prepost.gemengd_model_did(mu, u, "onderzoeksgroep", covariaten, referentie=pre)
+            for _, post in (p for p in paren if p[0] == pre):
+                rij = model.loc[model["meetmoment"] == post].copy()
+                if rij.empty:
+                    rij = model.iloc[:1].copy()
+                    rij["meetmoment"] = post
+                    for kolom in ("schatting", "se", "df", "t", "p", "ci95_onder", "ci95_boven"):
+                        rij[kolom] = np.nan
+                    rij["status"] = prepost.NIET_TE_BEREKENEN
+                    rij["reden"] = "Geen waarnemingen op het nameetmoment."
+                delen.append(rij.drop(columns=["n_waarnemingen"]))
+    return delen
 
 
 #: Label of the merged small levels in the interaction test.

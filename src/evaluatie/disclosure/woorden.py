@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
-from functools import lru_cache
+from functools import cache
 from typing import Any
 
 __all__ = ["REDENEN", "toegestaan", "woordenschat"]
@@ -40,6 +40,10 @@ REDENEN: tuple[str, ...] = (
     "Te weinig waarnemingen voor een betrouwbaarheidsinterval.",
     "Geen waarnemingen op het nameetmoment.",
     "Geen vergelijkingsgroep met metingen.",
+    "Geen waarnemingen van beide groepen op {meetmoment} én op een later meetmoment.",
+    "Geen waarnemingen van beide groepen op {meetmoment}.",
+    "Model niet schatbaar: te weinig waarnemingen of covariaten volledig afhankelijk van "
+    "groep of meetmoment.",
     # dropout (evaluatie.uitval)
     "Niemand is gestart, dus er is geen noemer.",
     "Een groep heeft geen bekende waarden.",
@@ -113,7 +117,7 @@ REDENEN: tuple[str, ...] = (
 _PLAATS = re.compile(r"\{[^{}]*\}")
 
 
-@lru_cache(maxsize=None)
+@cache
 def _patroon(template: str) -> re.Pattern[str] | None:
     if not _PLAATS.search(template):
         return None
