@@ -168,6 +168,39 @@ def test_the_same_quantity_hidden_in_one_table_and_shown_in_another_is_a_leak():
     assert any("aantal 4 < 10" in f for f in fouten)
 
 
+MODEL = Tabel("een model op de uitvallers van een deel van de groep", [
+    sleutel("groep"), aantal("n_model", grootheid="model/{groep}"),
+    aantal("n_buiten", grootheid="buiten/{groep}"), aantal("n_totaal", grootheid="totaal/{groep}"),
+    statistiek("coef", basis="n_model", onthult=False),
+], relaties=[RijSom("n_totaal", ("n_model", "n_buiten"))])
+
+
+def test_a_coefficient_stays_on_a_hidden_count_that_truly_is_large_enough():
+    """86 dropouts in all, 82 in the model, 4 outside it: the 4 and (to protect them) the 82
+    are hidden, but the model's coefficient, which does not give its n away, stays."""
+    df = pd.DataFrame({"groep": ["a"], "n_model": [82], "n_buiten": [4], "n_totaal": [86], "coef": [0.7]})
+    t = beveilig([_inv(MODEL, df)], INST).tabellen[0]
+    assert pd.isna(t.loc[0, "n_buiten"]) and pd.isna(t.loc[0, "n_model"]) and t.loc[0, "n_totaal"] == 86
+    assert t.loc[0, "coef"] == 0.7
+    assert controleer([Invoer("i", "a", "t", MODEL, t)], INST) == []
+    # a group below the threshold keeps nothing
+    klein = beveilig([_inv(MODEL, df.assign(n_model=8, n_buiten=78))], INST).tabellen[0]
+    assert pd.isna(klein.loc[0, "coef"])
+
+
+def test_the_bound_a_kept_coefficient_reveals_is_part_of_the_attack():
+    """A shown coefficient says its group has at least 10: with 11 in all and the group
+    hidden, the other part is then at most 1. The engine must hide the total too, and the
+    checker must flag a release that does not."""
+    df = pd.DataFrame({"groep": ["a"], "n_model": [10], "n_buiten": [1], "n_totaal": [11], "coef": [0.7]})
+    lek = _vrijgegeven(contract.controleer(df, MODEL, "t"), {0: ["n_model", "n_buiten"]})
+    fouten = controleer([Invoer("i", "a", "t", MODEL, lek)], INST)
+    assert any("ten hoogste 1 " in f for f in fouten)
+    t = beveilig([_inv(MODEL, df)], INST).tabellen[0]
+    assert controleer([Invoer("i", "a", "t", MODEL, t)], INST) == []
+    assert pd.isna(t.loc[0, "n_totaal"]) or pd.isna(t.loc[0, "coef"])
+
+
 SUBGROEPEN = Tabel("niveaus", [sleutel("u"), sleutel("niveau"),
                                aantal("n_paren", grootheid="paren/{u}/{niveau}"),
                                statistiek("verschil", basis="n_paren")],

@@ -120,6 +120,12 @@ class _Toestand:
         self.klein = {n for n, g in s.grootheden.items() if g.soort == "aantal" and g.bekend
                       and 1 <= round(g.waarde) < inst.min_n}
         self._idx_aantal = self._index(self.aantal_v)
+        #: counts with values that rest on them without revealing them (a regression
+        #: coefficient on the dropouts): those values stay when the count is hidden, as long
+        #: as the count truly is at least min_n, and so tell the attacker that much
+        self.rust_grens = {n: float(inst.min_n) for n, g in s.grootheden.items()
+                           if g.soort == "aantal" and g.rust and g.bekend
+                           and g.waarde >= inst.min_n}
         self._cache: dict[tuple, dict] = {}
         self._zicht: dict[str, bool] = {}
         self._onbekend: set[str] | None = None
@@ -136,15 +142,6 @@ class _Toestand:
             bg = self.s.grootheden[b]
             cellen += len(bg.cellen) + len(bg.afhankelijk)
         return max(1.0, cellen) * g.gewicht
-
-    def ondergrens(self, naam: str) -> float:
-        """The attacker's lower bound on a hidden count (0 without relations)."""
-        idx = self._idx_aantal
-        onbekend = self.onbekend()
-        namen, rel = self._component(naam, onbekend, self.aantal_v, idx)
-        bekend = {n: self.s.grootheden[n].waarde for j in rel for n in self.aantal_v[j].coef
-                  if n not in onbekend}
-        return grenzen(namen, rel, self.aantal_v, bekend, doelen=[naam], ook_lo=True)[naam].lo
 
     def zichtbaar(self, naam: str) -> bool:
         z = self._zicht.get(naam)
@@ -218,7 +215,13 @@ class _Toestand:
         bekend = {n: self.s.grootheden[n].waarde for j in rel for n in vergelijkingen[j].coef
                   if n not in onbekend}
         return grenzen(namen, rel, vergelijkingen, bekend, doelen=[naam], geheel=geheel,
-                       min_n=self.inst.min_n)[naam].hi
+                       min_n=self.inst.min_n, ondergrens=self._ondergrens(namen, vergelijkingen))[naam].hi
+
+    def _ondergrens(self, namen: Sequence[str], vergelijkingen: list) -> dict[str, float] | None:
+        """What the attacker knows of hidden counts from the values kept on them."""
+        if vergelijkingen is not self.aantal_v:
+            return None
+        return {n: self.rust_grens[n] for n in namen if n in self.rust_grens}
 
     def schendingen_aantal(self) -> list[tuple[str, list[int]]]:
         """Hidden counts an attacker can prove to lie in (0, min_n), with their relations."""
@@ -236,7 +239,8 @@ class _Toestand:
             b = self._cache.get(sleutel)
             if b is None:  # the true values are fixed: a component's bounds never change
                 b = self._cache[sleutel] = grenzen(namen, list(rel), self.aantal_v, bekend,
-                                                   doelen=doelen, geheel=True, min_n=n_min)
+                                                   doelen=doelen, geheel=True, min_n=n_min,
+                                                   ondergrens=self._ondergrens(namen, self.aantal_v))
             for n in doelen:
                 hi = b[n].hi
                 if math.isnan(hi):
@@ -381,9 +385,9 @@ def _pas_toe(s: Systeem, t: _Toestand, inst: Instellingen
             markeer(c, reden)
         for c in g.afhankelijk:
             markeer(c, reden)
-        # values that rest on the group without giving its size away stay, as long as an
-        # attacker can prove the group has at least min_n persons
-        if g.rust and (naam in t.klein or t.ondergrens(naam) < inst.min_n - _TOL):
+        # values that rest on the group without giving its size away stay when the group
+        # has at least min_n persons (the attacker's system knows that much: rust_grens)
+        if g.rust and naam not in t.rust_grens:
             for c in g.rust:
                 markeer(c, reden)
     maskers = 0
@@ -484,26 +488,21 @@ def controleer(invoer: Sequence[Invoer], inst: Instellingen) -> list[str]:
                 if not verborgen(c):
                     fouten.append(f"{s.cel_tekst(c)}: getoond terwijl het aantal of bedrag waarop het "
                                   "rust onderdrukt is of onder de drempel ligt")
-    # values that rest on a group without revealing its size: the group must be provably
-    # at least min_n (its count shown and large enough, or its lower bound)
-    vgl_aantal = [v for v in s.vergelijkingen if v.soort == "aantal"]
-    onbekend_aantal = {n for n, g in s.grootheden.items() if g.soort == "aantal" and n not in bekend}
-    in_relatie = {n for v in vgl_aantal for n in v.coef}
+    # values that rest on a group without revealing its size: shown only for groups of at
+    # least min_n, so a shown one tells the attacker that the (hidden) group is that large;
+    # the attacker's system below includes it. (That the group truly is that large is the
+    # protect mode's promise; this check has only the release.)
+    ondergrens: dict[str, float] = {}
     for naam, g in s.grootheden.items():
         zicht = [c for c in g.rust if not verborgen(c)]
-        if not zicht or (not g.cellen and not g.aandelen and naam not in in_relatie):
-            continue  # a quantity no table shows or relates: not applicable to this row
+        if not zicht or g.soort != "aantal":
+            continue
         if naam in bekend:
             if 0 < bekend[naam] < inst.min_n:
                 fouten.append(f"{s.cel_tekst(zicht[0])}: getoond terwijl het op minder dan "
                               f"{inst.min_n} personen rust")
-            continue
-        namen, rel = _component(naam, onbekend_aantal, vgl_aantal)
-        lo = grenzen(namen, rel, vgl_aantal, bekend, doelen=[naam], ook_lo=True)[naam].lo \
-            if rel else 0.0
-        if lo < inst.min_n - _TOL:
-            fouten.append(f"{s.cel_tekst(zicht[0])}: getoond terwijl niet vast te stellen is dat het "
-                          f"op ten minste {inst.min_n} personen rust")
+        else:
+            ondergrens[naam] = float(inst.min_n)
     # text
     for c, woorden in s.teksten:
         w = s.waarde(c)
@@ -522,7 +521,8 @@ def controleer(invoer: Sequence[Invoer], inst: Instellingen) -> list[str]:
         onbekend = [n for n in namen if n not in bekend]
         for comp, rel in componenten(onbekend, vgl):
             if soort == "aantal":
-                b = grenzen(comp, rel, vgl, bekend, geheel=True, min_n=inst.min_n)
+                b = grenzen(comp, rel, vgl, bekend, geheel=True, min_n=inst.min_n,
+                            ondergrens={n: ondergrens[n] for n in comp if n in ondergrens})
                 for n in comp:
                     hi = b[n].hi
                     if math.isnan(hi):
