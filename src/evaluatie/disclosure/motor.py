@@ -292,12 +292,26 @@ class _Toestand:
                 if sleutel in gedaan:
                     continue  # one hide per component per round, then look again
                 kies = self._kies(naam, rel, self.aantal_v, idx, geheel=True)
+                if kies is None and self._los_rust(rel):
+                    gedaan.add(sleutel)
+                    continue
                 if kies is None:
                     raise SysteemFout(f"grootheid {naam!r} is niet te beschermen: geen vrijgegeven "
                                       "aantal in haar relaties om mee te onderdrukken")
                 if kies:
                     self.verberg(kies, AANTAL)
                 gedaan.add(sleutel)
+
+    def _los_rust(self, relaties: Sequence[int]) -> bool:
+        """Nothing left to hide: withdraw the bound that kept values on hidden counts give
+        (they are hidden then too), for the hidden counts of these relations."""
+        los = {n for j in relaties for n in self.aantal_v[j].coef
+               if n in self.rust_grens and not self.zichtbaar(n)}
+        for n in los:
+            del self.rust_grens[n]
+        if los:
+            self._cache.clear()
+        return bool(los)
 
     # ------------------------------------------------------------------ amounts
     def _kies_bedrag(self, naam: str, relaties: Sequence[int]) -> str | None:
