@@ -15,6 +15,8 @@ from conftest import REFERENTIES, REPO
 from evaluatie import afleiden, analyses, groei, synth, validatie
 from evaluatie import config as cfg
 from evaluatie.analyses import gewichtsstatus as gs
+from evaluatie.disclosure import Invoer, SysteemFout
+from evaluatie.disclosure.systeem import bouw
 
 nodig = pytest.mark.skipif(not REFERENTIES.is_dir(), reason="../shared/references ontbreekt")
 TABELLEN = ("deelnemers", "metingen", "zorgkosten", "ervaringen", "professionals", "wijken")
@@ -53,41 +55,79 @@ def afgeleid(tmp_path_factory):
 
 
 def _voer_uit(afgeleid, interventie) -> dict[str, pd.DataFrame]:
+    """The analysis through the runner: typed, unprotected tables under their specification."""
     werk, config, _, _ = afgeleid
-    uit = werk / "res" / interventie / "gewichtsstatus"
-    paden = analyses.voer_uit("gewichtsstatus", config, interventie, werk / "analyse", uit)
-    return {k: pd.read_csv(p) for k, p in paden.items()}
+    config = {**config, "analyses": ["gewichtsstatus"]}
+    res = analyses.voer_uit_alles(config, interventie, werk / "analyse", werk / "res" / interventie)
+    assert list(res) == ["gewichtsstatus", "bevindingen"]
+    return res["gewichtsstatus"]
 
 
-def test_distribution_counts_match_the_row_level_data_and_small_cells_are_hidden(afgeleid):
-    _, config, m, d = afgeleid
+def _van(afgeleid, interventie: str) -> pd.DataFrame:
+    _, _, m, d = afgeleid
+    ids = set(d.loc[(d["interventie"] == interventie)
+                    & (d["onderzoeksgroep"].fillna("interventie") == "interventie"), "pseudo_id"])
+    return m[m["pseudo_id"].isin(ids)]
+
+
+def test_distribution_counts_match_the_row_level_data(afgeleid):
     t = _voer_uit(afgeleid, "leefstijlloket")
     v = t["verdeling"]
-    ids = set(d.loc[d["interventie"] == "leefstijlloket", "pseudo_id"])
-    mi = m[m["pseudo_id"].isin(ids)]
-    for _, r in v[~v["onderdrukt"]].iterrows():
+    for naam, spec in gs.TABELLEN.items():
+        assert list(t[naam].columns) == spec.namen, naam
+    mi = _van(afgeleid, "leefstijlloket")
+    # every meetmoment, every main group (also the empty ones): nothing left out or hidden here
+    assert list(v["meetmoment"]) == [mm for mm in ("T0", "T1", "T2") for _ in groei.CATEGORIEEN_HOOFDGROEP]
+    assert list(v["gewichtsstatus"]) == list(groei.CATEGORIEEN_HOOFDGROEP) * 3
+    assert v["n"].notna().all() and "onderdrukt" not in v
+    for _, r in v.iterrows():
         echt = mi[(mi["meetmoment"] == r["meetmoment"])]["gewichtsstatus_hoofdgroep"]
         assert r["n"] == (echt == r["gewichtsstatus"]).sum()
         assert r["n_gemeten"] == echt.notna().sum()
         assert r["procent"] == pytest.approx(100 * r["n"] / r["n_gemeten"])
-    min_n = config["disclosure"]["min_n"]
-    assert not ((v["n"] > 0) & (v["n"] < min_n)).any()
-    # no meetmoment hides exactly one cell (it would be n_gemeten minus the others)
+    # the categories of a meetmoment add up to those measured (the relation of the spec)
     for _, g in v.groupby("meetmoment"):
-        assert (g["onderdrukt"] & (g["onderdrukking"] != "")).sum() != 1 or g["n_gemeten"].isna().all()
+        assert g["n"].sum() == g["n_gemeten"].iloc[0]
+        assert g["procent"].sum() == pytest.approx(100)
 
 
 def test_transitions_are_complete_pairs_and_the_summary_adds_up(afgeleid):
     t = _voer_uit(afgeleid, "leefstijlloket")
     k, s = t["overgangen"], t["overgangen_samenvatting"]
     assert len(k) == 16 and set(k["meetmoment_van"]) == {"T0"} and set(k["meetmoment_naar"]) == {"T1"}
+    mi = _van(afgeleid, "leefstijlloket")
+    breed = mi.pivot(index="pseudo_id", columns="meetmoment", values="gewichtsstatus_hoofdgroep")
+    paren = breed[["T0", "T1"]].dropna()
     s = s.set_index("richting")
-    zichtbaar = s["n"].dropna()
-    assert zichtbaar.sum() <= s["n_paren"].dropna().iloc[0]
-    # the diagonal of the cross table is the "gelijk" row of the summary
+    assert list(s.index) == ["lager", "gelijk", "hoger"]
+    assert (s["n_paren"] == len(paren)).all() and s["n"].sum() == len(paren) == k["n"].sum()
+    np.testing.assert_allclose(s["procent"], 100 * s["n"] / len(paren))
+    # each cell of the cross table is the number of pairs with that transition
+    for r in k.itertuples():
+        assert r.n == ((paren["T0"] == r.status_van) & (paren["T1"] == r.status_naar)).sum()
+    # the diagonal of the cross table is the "gelijk" row of the summary, and so on
+    for richting in ("lager", "gelijk", "hoger"):
+        assert k.loc[k["richting"] == richting, "n"].sum() == s.loc[richting, "n"]
     diag = k[k["status_van"] == k["status_naar"]]
-    if not diag["onderdrukt"].any() and not s.loc["gelijk", "onderdrukt"]:
-        assert diag["n"].sum() == s.loc["gelijk", "n"]
+    assert (diag["richting"] == "gelijk").all()
+    rang = {c: i for i, c in enumerate(groei.CATEGORIEEN_HOOFDGROEP)}
+    hoger = k[k["status_naar"].map(rang) > k["status_van"].map(rang)]
+    assert (hoger["richting"] == "hoger").all() and len(hoger) == 6
+
+
+def test_the_tables_satisfy_their_relations(afgeleid):
+    """The sums the specifications declare hold (within and across the tables), so the
+    disclosure engine can use them; a broken one is a specification error."""
+    t = _voer_uit(afgeleid, "leefstijlloket")
+    invoer = [Invoer("leefstijlloket", "gewichtsstatus", naam, gs.TABELLEN[naam], df)
+              for naam, df in t.items()]
+    bouw(invoer, waar=True)
+    k = t["overgangen"].copy()
+    k.loc[0, "n"] += 1  # one pair too many: no longer the sum of the pairs per direction
+    kapot = [i if i.tabel != "overgangen" else Invoer(i.scope, i.analyse, i.tabel, i.spec, k)
+             for i in invoer]
+    with pytest.raises(SysteemFout, match="relatie klopt niet"):
+        bouw(kapot, waar=True)
 
 
 def test_reference_is_named_and_children_use_iotf(afgeleid):
@@ -100,8 +140,14 @@ def test_reference_is_named_and_children_use_iotf(afgeleid):
 
 
 def test_interventie_without_bmi_gets_no_distribution(afgeleid):
+    werk, config, _, _ = afgeleid
+    ctx = analyses.Context(config, "gezinsregie", werk / "analyse")
+    assert set(gs.analyseer(ctx)) == {"herkomst"}
+    # through the runner: every declared table, empty but with its columns
     t = _voer_uit(afgeleid, "gezinsregie")
-    assert set(t) == {"herkomst"} and t["herkomst"].empty
+    assert set(t) == set(gs.TABELLEN)
+    for naam, df in t.items():
+        assert df.empty and list(df.columns) == gs.TABELLEN[naam].namen, naam
 
 
 def test_mixed_references_are_refused():
@@ -115,12 +161,13 @@ def test_result_does_not_depend_on_row_order(afgeleid):
     _, _, m, d = afgeleid
     ids = set(d.loc[d["interventie"] == "leefstijlloket", "pseudo_id"])
     mi = m[m["pseudo_id"].isin(ids)]
-    a = gs.verdeling(mi, ["T0", "T1", "T2"], 10)
-    b = gs.verdeling(mi.sample(frac=1, random_state=np.random.RandomState(1)), ["T0", "T1", "T2"], 10)
+    a = gs.verdeling(mi, ["T0", "T1", "T2"])
+    b = gs.verdeling(mi.sample(frac=1, random_state=np.random.RandomState(1)), ["T0", "T1", "T2"])
     pd.testing.assert_frame_equal(a, b)
-    ka, _ = gs.overgangen(mi, "T0", "T1", 10)
-    kb, _ = gs.overgangen(mi.iloc[::-1], "T0", "T1", 10)
+    ka, sa = gs.overgangen(mi, "T0", "T1")
+    kb, sb = gs.overgangen(mi.iloc[::-1], "T0", "T1")
     pd.testing.assert_frame_equal(ka, kb)
+    pd.testing.assert_frame_equal(sa, sb)
 
 
 # ---------------------------------------------------------------------------------------
@@ -147,11 +194,11 @@ def test_children_with_raw_length_and_weight_get_a_report_with_z_scores_and_weig
     html = (res / "rapporten" / "czv-kind.html").read_text("utf-8")
     assert "NL 1997 (Fredriks 2000)" in html
     assert "Gewichtsstatus per meetmoment" in html and "obesitas" in html
-    b = pd.read_csv(res / "czv-kind" / "publiceerbaar" / "beschrijving" / "beschrijving.csv")
+    b = pd.read_csv(res / "publiceerbaar" / "czv-kind" / "beschrijving" / "beschrijving.csv")
     z = b[(b["uitkomst"] == "bmi_z") & (b["meetmoment"] == "T0")].iloc[0]
     assert z["n"] >= 10
     assert f"{z['gemiddelde']:.2f}".replace(".", ",") in html
-    kwaliteit = pd.read_csv(res / "publiceerbaar" / "afleiding.csv")
+    kwaliteit = pd.read_csv(res / "publiceerbaar" / "regio" / "afleiding" / "afleiding.csv")
     assert (kwaliteit["omschrijving"] == "BMI-z-score berekend met NL 1997 (Fredriks 2000) "
             "(LMS-methode)").any()
 
@@ -169,6 +216,9 @@ def test_the_same_run_without_reference_directory_stops_before_any_analysis(tmp_
     assert "Traceback" not in (tmp_path / "logs" / "testregio" / "afleiden.log").read_text("utf-8")
     res = tmp_path / "results" / "testregio"
     assert not (res / "intern" / "analyse").exists() or not any((res / "intern" / "analyse").iterdir())
-    assert not (res / "publiceerbaar" / "afleiding.csv").exists()
-    assert not list(res.glob("*/publiceerbaar/*/*.csv"))  # no analysis results
+    assert not (res / "intern" / "resultaten" / "regio" / "afleiding").exists()
+    resultaten = {str(x.relative_to(res / "intern" / "resultaten"))
+                  for x in res.glob("intern/resultaten/*/*/*.parquet")}
+    assert resultaten <= {"regio/invoer/datakwaliteit.parquet"}  # no analysis results
+    assert not (res / "publiceerbaar").exists()  # nothing released
     assert not (res / "rapporten").exists()

@@ -1,22 +1,30 @@
-"""The uitval analysis as the pipeline runs it: populations, primary outcome, releasable
-tables, the flow check that stops the pipeline, and recovery of the synthetic
-generator's known dropout mechanism."""
+"""The uitval analysis as the pipeline runs it: populations, primary outcome, the tables
+under their specifications, the flow check that stops the pipeline, the sensitivity
+analysis that takes its completers and mixed-model rows from voor_na, and recovery of the
+synthetic generator's known dropout mechanism. Disclosure control is the engine's
+(``tests/test_disclosure.py``); here only that the tables satisfy the relations their
+specifications declare, so the engine can protect them."""
 
 from __future__ import annotations
 
 import dataclasses
-import re
+import json
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
+from scipy import stats
 
-from evaluatie import afleiden, disclosure, synth
+from evaluatie import afleiden, contract, synth
 from evaluatie import config as cfg
-from evaluatie.analyses import Context, voer_uit
+from evaluatie import uitval as uv
+from evaluatie.analyses import Context, laad, voer_uit_alles
 from evaluatie.analyses import uitval as au
+from evaluatie.disclosure import Invoer, beveilig, controleer, instellingen
+from evaluatie.disclosure.systeem import bouw
 from evaluatie.fouten import ConfigFout
+from evaluatie.oordeel import oordeel, richting
 from evaluatie.uitval import StroomFout
 
 NAMEN = {"czv-kind": "kind", "leefstijlloket": "volwassene", "gezinsregie": "gezin",
@@ -25,6 +33,7 @@ NAMEN = {"czv-kind": "kind", "leefstijlloket": "volwassene", "gezinsregie": "gez
 
 def _config(interventies: dict[str, dict] | None = None, **extra) -> dict:
     interventies = interventies or {i: {} for i in NAMEN}
+    extra.setdefault("analyses", ["voor_na", "uitval"])  # uitval VEREIST voor_na
     c = {"regio": "test", "peildatum": "2026-10-31",
          "data": {"map": "data", "tabellen": {"deelnemers": {"bestand": "d.csv"},
                                               "metingen": {"bestand": "m.csv"}}},
@@ -51,17 +60,32 @@ def regio(tmp_path_factory) -> Path:
 
 
 @pytest.fixture(scope="module")
-def onbeperkt(regio, tmp_path_factory) -> dict[str, pd.DataFrame]:
-    """czv-kind tables with min_n = 1, so the released tables are the raw ones."""
-    config = _config({"czv-kind": {}}, disclosure={"min_n": 1})
-    uit = tmp_path_factory.mktemp("res") / "uitval"
-    paden = voer_uit("uitval", config, "czv-kind", regio, uit)
-    return {naam: pd.read_csv(p) for naam, p in paden.items()}
+def czv(regio, tmp_path_factory) -> dict[str, dict[str, pd.DataFrame]]:
+    """All czv-kind tables (voor_na, uitval, bevindingen), typed, as the runner gives them."""
+    return voer_uit_alles(_config({"czv-kind": {}}), "czv-kind", regio,
+                          tmp_path_factory.mktemp("res"))
+
+
+@pytest.fixture(scope="module")
+def onbeperkt(czv) -> dict[str, pd.DataFrame]:
+    return czv["uitval"]
 
 
 def _deelnemers(regio: Path, interventie: str) -> pd.DataFrame:
     d = pd.read_parquet(regio / "deelnemers.parquet")
     return d[(d["interventie"] == interventie) & (d["onderzoeksgroep"] == "interventie")]
+
+
+def test_tabellen_volgen_hun_specificatie(czv, tmp_path, regio):
+    assert list(czv) == ["voor_na", "uitval", "bevindingen"]  # voor_na first: VEREIST
+    assert au.VEREIST == ["voor_na"]
+    for naam, spec in au.TABELLEN.items():
+        df = czv["uitval"][naam]
+        assert list(df.columns) == spec.namen, naam
+        assert {k: str(t) for k, t in df.dtypes.items()} == spec.dtypes(met_companions=False), naam
+    # uitval cannot run without voor_na
+    with pytest.raises(ConfigFout, match="vereist 'voor_na'"):
+        voer_uit_alles(_config({"czv-kind": {}}, analyses=["uitval"]), "czv-kind", regio, tmp_path)
 
 
 # ----------------------------------------------------------------------------- flow
@@ -71,16 +95,31 @@ def test_stroom_verantwoordt_iedereen_en_telt_op(regio, onbeperkt):
     s = onbeperkt["stroom"]
     d = _deelnemers(regio, "czv-kind")
     stap = s[s["soort"] == "stap"].set_index("stap")["n"]
+    assert list(stap.index) == ["aangemeld", "gestart", "afgerond"]
     assert stap["aangemeld"] == len(d)
     assert stap["gestart"] == d["startdatum"].notna().sum()
-    assert stap["afgerond"] <= (d["status"] == "afgerond").sum()
-    stappen = list(stap.index)
-    for vorige, huidige in zip(stappen, stappen[1:], strict=False):
-        totaal = s.loc[(s["stap"] == huidige) & (s["soort"] == "uitval_totaal"), "n"].item()
-        redenen = s.loc[(s["stap"] == huidige) & (s["soort"] == "uitval"), "n"].sum()
-        assert stap[vorige] == stap[huidige] + totaal == stap[huidige] + redenen
-    # every loss row carries its stage, so disclosure control can suppress per stage
-    assert s.loc[s["soort"] != "stap", "stap"].isin(stappen[1:]).all()
+    # "afgerond" means status afgerond, as everywhere else
+    assert stap["afgerond"] == (d["status"] == "afgerond").sum()
+    verlies = s[s["soort"] == "verlies"]
+    for naam, van in s.loc[(s["soort"] == "stap") & (s["van"] != ""), ["stap", "van"]].itertuples(
+            index=False):
+        assert stap[van] == stap[naam] + verlies.loc[verlies["stap"] == naam, "n"].sum(), naam
+    groepen = verlies.set_index("groep")["n"]
+    assert groepen["uitgevallen"] == (d["status"] == "uitgevallen").sum()
+    assert groepen["nog_actief"] == (d["status"] == "gestart").sum()
+    assert s.loc[s["soort"] == "reden", "n"].sum() == groepen["uitgevallen"]
+    # measurements beside the flow: started participants measured at the moment
+    m = pd.read_parquet(regio / "metingen.parquet")
+    gestart = set(d.loc[d["startdatum"].notna(), "pseudo_id"])
+    meting = s[s["soort"] == "meting"].set_index("stap")["n"]
+    for mm in ("T0", "T1", "T2"):
+        gemeten = set(m.loc[m["meetmoment"] == mm, "pseudo_id"])
+        assert meting[f"gemeten_{mm}"] == len(gestart & gemeten), mm
+    # the same table as evaluatie.uitval.deelnemersstroom on the interventie group
+    pd.testing.assert_frame_equal(
+        s, uv.deelnemersstroom(au._objecten(d.reset_index(drop=True)),
+                               m[m["pseudo_id"].isin(d["pseudo_id"])], ["T0", "T1", "T2"])
+        .astype(s.dtypes))
 
 
 def test_kapotte_stroom_stopt_de_pijplijn(regio, tmp_path, monkeypatch):
@@ -88,14 +127,15 @@ def test_kapotte_stroom_stopt_de_pijplijn(regio, tmp_path, monkeypatch):
 
     def kwijt(*args, **kwargs):  # one participant disappears between two stages
         s = echt(*args, **kwargs)
-        rij = s.index[(s["soort"] == "uitval") & (s["n"] > 1)][0]
+        rij = s.index[(s["soort"] == "verlies") & (s["n"] > 1)][0]
         s.loc[rij, "n"] -= 1
         return s
 
     monkeypatch.setattr(au.u, "deelnemersstroom", kwijt)
     with pytest.raises(StroomFout, match="niet verantwoord"):
-        voer_uit("uitval", _config({"czv-kind": {}}), "czv-kind", regio, tmp_path / "uitval")
-    assert not (tmp_path / "uitval").exists()  # nothing released
+        voer_uit_alles(_config({"czv-kind": {}}), "czv-kind", regio, tmp_path)
+    assert (tmp_path / "voor_na").exists()
+    assert not (tmp_path / "uitval").exists()  # nothing written for uitval
 
 
 # ----------------------------------------------------------------------------- other tables
@@ -120,189 +160,235 @@ def test_tabellen_passen_bij_elkaar(regio, onbeperkt):
     groep = t1[t1["kenmerk"] == "n"].set_index("groep")["n"]
     assert groep["uitvallers"] == (d["status"] == "uitgevallen").sum()
     assert groep["afronders"] == (d["status"] == "afgerond").sum()
+    # without volledige_followup_dagen, Table 1's groups are the flow's
+    s = onbeperkt["stroom"]
+    assert groep["afronders"] == s.loc[(s["soort"] == "stap") & (s["stap"] == "afgerond"), "n"].item()
+    assert groep["uitvallers"] == s.loc[s["groep"].eq("uitgevallen") & s["soort"].eq("verlies"),
+                                        "n"].item()
     # per characteristic and group the levels (missing included) add up to the group
     for (k, g), rijen in t1[t1["type"] == "categorisch"].groupby(["kenmerk", "groep"]):
         assert rijen["n"].sum() == groep[g], (k, g)
+        assert (rijen["n_noemer"] == groep[g]).all()
+        assert np.allclose(rijen["percentage"], 100 * rijen["n"] / groep[g])
     ses = t1[(t1["kenmerk"] == "ses_groep") & (t1["groep"] == "uitvallers")]["niveau"]
     assert list(ses) == ["laag", "midden", "hoog"]  # dictionary order, not alphabetical
     assert "bmi_z_T0" in set(t1["kenmerk"])  # the primary outcome at baseline
+    model = onbeperkt["uitvalmodel"]
+    assert (model["n_uitgevallen"] == groep["uitvallers"]).all()
+    opzet = onbeperkt["opzet"].iloc[0]
+    assert opzet["primaire_uitkomst"] == "bmi_z" and opzet["voormeting"] == "T0"
 
 
-def test_gevoeligheid_en_conclusie_gebruiken_dezelfde_getallen(onbeperkt):
-    g, c = onbeperkt["gevoeligheid"], onbeperkt["conclusie"]
-    assert set(g["uitkomst"]) == {"bmi_z"} and list(c["post"]) == ["T1", "T2"]
-    assert set(g["methode"]) == {"completers", "gemengd_model", "meervoudige_imputatie"}
+# ----------------------------------------------------------------------------- sensitivity
+
+
+def test_gevoeligheid_neemt_completers_en_gemengd_model_over_van_voor_na(czv):
+    """The completers and mixed-model rows are voor_na's estimates: identical numbers."""
+    g = czv["uitval"]["gevoeligheid"]
+    assert set(g["uitkomst"]) == {"bmi_z"}
+    assert list(g["methode"]) == ["completers", "gemengd_model", "meervoudige_imputatie"] * 2
+    assert list(g["post"]) == ["T1"] * 3 + ["T2"] * 3
+    gepaard = czv["voor_na"]["gepaard"].set_index(["uitkomst", "pre", "post"])
+    gemengd = czv["voor_na"]["gemengd_model"].set_index(["uitkomst", "pre", "post"])
+    for post in ("T1", "T2"):
+        c = g[(g["methode"] == "completers") & (g["post"] == post)].iloc[0]
+        v = gepaard.loc[("bmi_z", "T0", post)]
+        for kolom, bron in [("schatting", "verschil"), ("ci95_onder", "ci95_onder"),
+                            ("ci95_boven", "ci95_boven"), ("df", "df"), ("p", "p"),
+                            ("p_gecorrigeerd", "p_gecorrigeerd"), ("n_paren", "n_paren"),
+                            ("richting", "richting"), ("oordeel", "oordeel"),
+                            ("status", "status"), ("reden", "reden")]:
+            assert c[kolom] == v[bron], (post, kolom)
+        assert c["se"] == pytest.approx(v["sd_verschil"] / np.sqrt(v["n_paren"]), rel=1e-12)
+        # the SE is the one of voor_na's t-interval
+        assert (c["ci95_boven"] - c["ci95_onder"]) / 2 == pytest.approx(
+            stats.t.ppf(0.975, c["df"]) * c["se"], rel=1e-10)
+        mm = g[(g["methode"] == "gemengd_model") & (g["post"] == post)].iloc[0]
+        v = gemengd.loc[("bmi_z", "T0", post)]
+        for kolom in ("schatting", "se", "ci95_onder", "ci95_boven", "df", "p", "p_gecorrigeerd",
+                      "n_deelnemers", "richting", "oordeel", "status", "reden"):
+            assert mm[kolom] == v[kolom], (post, kolom)
+        assert pd.isna(c["n_deelnemers"]) and pd.isna(mm["n_paren"])
+
+
+def test_gevoeligheid_imputatie_met_holm_en_oordeel(czv):
+    g = czv["uitval"]["gevoeligheid"]
+    mi = g[g["methode"] == "meervoudige_imputatie"].reset_index(drop=True)
+    assert (mi["status"] == "ok").all() and (mi["m_imputaties"] == 20).all()
+    assert (mi["n_compleet"] <= mi["n_populatie"]).all()
+    paren = g.loc[g["methode"] == "completers", "n_paren"].to_numpy()
+    assert (mi["n_compleet"].to_numpy() <= paren).all()  # completers with the covariates
+    # Holm over the primary outcome's two comparisons, as voor_na does for completers
+    p = mi["p"].to_numpy()
+    laag, hoog = np.argsort(p)
+    holm = np.empty(2)
+    holm[laag] = min(1.0, 2 * p[laag])
+    holm[hoog] = max(holm[laag], min(1.0, p[hoog]))
+    np.testing.assert_allclose(mi["p_gecorrigeerd"], holm, rtol=1e-12)
+    for r in mi.itertuples():  # bmi_z: lower is better
+        assert r.richting == richting(r.schatting, False)
+        assert r.oordeel == oordeel(r.schatting, False, p=r.p_gecorrigeerd, alpha=0.05)
+    assert (mi[["n_paren", "n_deelnemers"]].isna()).all().all()
+
+
+def test_conclusie_is_een_code_uit_de_drie_oordelen(czv):
+    g, c = czv["uitval"]["gevoeligheid"], czv["uitval"]["conclusie"]
+    assert list(c["post"]) == ["T1", "T2"]
     for r in c.itertuples():
-        rijen = g[(g["post"] == r.post) & (g["status"] == "ok")]
-        assert r.conclusie.startswith("De conclusie")
-        assert "BMI z-score" in r.conclusie
-        for schatting in rijen["schatting"]:
-            assert f"{schatting:.2f}".replace(".", ",").replace("-", "−") in r.conclusie
+        rijen = g[g["post"] == r.post]
+        oordelen = set(rijen["oordeel"]) - {"niet_te_berekenen"}
+        assert r.conclusie == ("gelijk" if len(oordelen) == 1 else "verschillend"
+                               if oordelen else "niet_te_berekenen")
+        # the populations the three verdicts rest on
+        for k in ("n_paren", "n_deelnemers", "n_populatie"):
+            assert getattr(r, k) == rijen[k].dropna().item(), k
+    assert set(c["conclusie"]) == {"gelijk"}  # all three: verbeterd
 
 
-def test_conclusie_noemt_geen_onderdrukte_getallen(regio, tmp_path):
-    config = _config({"czv-kind": {}}, disclosure={"min_n": 10_000}, meetmomenten=["T0", "T1"])
-    paden = voer_uit("uitval", config, "czv-kind", regio, tmp_path / "uitval")
-    for zin in pd.read_csv(paden["conclusie"])["conclusie"]:
-        assert not re.search(r"\d,\d", zin), zin
-        assert "minder dan 10000 deelnemers" in zin and zin.startswith("Geen van de analyses")
-    for naam, pad in paden.items():
-        df = pd.read_csv(pad)
-        tel = [k for k in df.columns if k == "n" or k.startswith("n_")]
-        assert not (df[tel].fillna(0).isin(range(1, 10_000))).any().any(), naam
+def test_conclusie_regels():
+    def g(*oordelen):
+        return pd.DataFrame({"uitkomst": "u", "pre": "T0", "post": "T1",
+                             "methode": ["completers", "gemengd_model", "meervoudige_imputatie"],
+                             "oordeel": list(oordelen), "n_paren": [40, pd.NA, pd.NA],
+                             "n_deelnemers": [pd.NA, 50, pd.NA], "n_populatie": [pd.NA, pd.NA, 48]})
+
+    def conclusie(*oordelen):
+        return au._conclusie(g(*oordelen))["conclusie"].item()
+
+    assert conclusie("verbeterd", "verbeterd", "verbeterd") == "gelijk"
+    assert conclusie("verbeterd", "geen_aantoonbare_verandering", "verbeterd") == "verschillend"
+    assert conclusie("verbeterd", "niet_te_berekenen", "verbeterd") == "gelijk"
+    assert conclusie(*["niet_te_berekenen"] * 3) == "niet_te_berekenen"
+    rij = au._conclusie(g("verbeterd", "verbeterd", "verbeterd")).iloc[0]
+    assert (rij["n_paren"], rij["n_deelnemers"], rij["n_populatie"]) == (40, 50, 48)
+    assert contract.controleer(au._conclusie(g("verbeterd", "verslechterd", "verbeterd")),
+                               au.TABELLEN["conclusie"], "conclusie")["conclusie"].item() == "verschillend"
 
 
-def test_vergelijkingsgroep_telt_niet_mee(regio, tmp_path):
-    config = _config({"gezinsregie": {}}, disclosure={"min_n": 1}, meetmomenten=["T0", "T1"])
-    paden = voer_uit("uitval", config, "gezinsregie", regio, tmp_path / "uitval")
-    s = pd.read_csv(paden["stroom"])
+def test_vergelijkingsgroep_telt_niet_mee_en_zonder_primaire_uitkomst(regio, tmp_path):
+    config = _config({"gezinsregie": {}}, disclosure={"min_n": 1}, meetmomenten=["T0", "T1"],
+                     voor_na={"paren": [["T0", "T1"]]})
+    res = voer_uit_alles(config, "gezinsregie", regio, tmp_path / "a")["uitval"]
+    s = res["stroom"]
     assert s.loc[s["stap"] == "aangemeld", "n"].iloc[0] == len(_deelnemers(regio, "gezinsregie"))
-    opzet = pd.read_csv(paden["opzet"]).iloc[0]
-    assert opzet["primaire_uitkomst"] == "pg_totaal"
+    # no primary outcome configured and none from the dictionary (no bmi_z measured)
+    assert res["opzet"].iloc[0]["primaire_uitkomst"] == ""
+    g = res["gevoeligheid"]
+    assert len(g) == 1 and g["status"].item() == "niet_te_berekenen"
+    assert g["reden"].item() == "Geen primaire uitkomst."
+    assert res["conclusie"].empty
+    # declared once, in the interventie
+    config = _config({"gezinsregie": {"primaire_uitkomst": "pg_mentaal_welbevinden"}},
+                     disclosure={"min_n": 1}, meetmomenten=["T0", "T1"],
+                     voor_na={"paren": [["T0", "T1"]]})
+    res = voer_uit_alles(config, "gezinsregie", regio, tmp_path / "b")
+    assert res["uitval"]["opzet"].iloc[0]["primaire_uitkomst"] == "pg_mentaal_welbevinden"
+    g = res["uitval"]["gevoeligheid"]
+    assert set(g["uitkomst"]) == {"pg_mentaal_welbevinden"} and len(g) == 3
+    assert "pg_mentaal_welbevinden_T0" in set(res["uitval"]["tabel1"]["kenmerk"])
+    vn = res["voor_na"]["gepaard"]
+    assert set(vn.loc[vn["correctie"] == "holm", "uitkomst"]) == {"pg_mentaal_welbevinden"}
 
 
-# ----------------------------------------------------------------------------- disclosure
+def test_herkomst(czv, tmp_path, regio):
+    res = voer_uit_alles(_config({"czv-kind": {}}), "czv-kind", regio, tmp_path)
+    meta = json.loads((tmp_path / "uitval" / "_analyse.json").read_text(encoding="utf-8"))
+    assert meta["tabellen"] == list(au.TABELLEN)
+    methoden = {h["methode"]: h for h in meta["herkomst"]}
+    assert {"stroom", "wilson", "kaplan_meier", "tabel1_smd", "uitvalmodel",
+            "gevoeligheid"} <= set(methoden)
+    assert methoden["gevoeligheid"] == {"methode": "gevoeligheid", "uitkomst": "bmi_z", "m": 20,
+                                        "seed": 20240611}
+    pd.testing.assert_frame_equal(res["uitval"]["gevoeligheid"], czv["uitval"]["gevoeligheid"])
 
 
-def _terug_te_rekenen(map_: Path, min_n: int) -> list[str]:
-    """Hidden counts of Table 1 and the rates that follow from released totals.
-
-    The checker (disclosure.controleer_map) knows the flow's sums; these are the other
-    ones: per (kenmerk, groep) the levels and ``onbekend`` add up to the group size
-    (the ``n`` row); per count column the cohorts add up to the total; and uitvallers
-    + afronders of a level add up to ``n_niveau`` of the dropout model when that counts
-    the same people. A problem is a group whose hidden cells add up to 1 … min_n − 1.
-    """
-    t1 = pd.read_csv(map_ / "tabel1.csv")
-    perc = pd.read_csv(map_ / "percentages.csv")
-    model = pd.read_csv(map_ / "uitvalmodel.csv")
-    groot = t1[t1["kenmerk"] == "n"].set_index("groep")["n"]
-    groepen = [(f"tabel1 {k} {g}", groot.get(g), x["n"])
-               for (k, g), x in t1[t1["kenmerk"] != "n"].groupby(["kenmerk", "groep"])]
-    for r in model.dropna(subset=["n_niveau"]).itertuples():
-        x = t1.loc[(t1["kenmerk"] == r.predictor) & (t1["niveau"] == r.niveau), "n"]
-        if x.notna().all() and x.sum() != r.n_niveau:
-            continue  # other people than Table 1: no relation
-        groepen.append((f"n_niveau {r.predictor} {r.niveau}", r.n_niveau, x))
-    totaal = perc[perc["indeling"] == "totaal"].iloc[0]
-    for indeling, x in perc[perc["indeling"] != "totaal"].groupby("indeling"):
-        groepen += [(f"percentages {indeling} {k}", totaal[k], x[k])
-                    for k in ("n_gestart", "n_uitgevallen")]
-    fouten = []
-    for naam, som, leden in groepen:
-        if pd.isna(som) or leden.notna().all():
-            continue
-        if 1 <= som - leden.sum() < min_n:
-            fouten.append(f"{naam}: verborgen cellen samen {som - leden.sum():g}")
-    return fouten
+# ----------------------------------------------------------------------------- relations
 
 
-@pytest.mark.parametrize("seed,schaal", [(1, 0.03), (5, 0.06), (7, 0.1)])
-def test_kleine_regio_doorstaat_de_onthullingscontrole(seed, schaal, tmp_path):
-    """Tiny regions: many small cells, so secondary suppression is needed everywhere."""
+def _invoer(config: dict, resultaten: dict[str, dict[str, dict[str, pd.DataFrame]]],
+            analyses: tuple[str, ...]) -> list[Invoer]:
+    uit = []
+    for code, res in resultaten.items():
+        for analyse in analyses:
+            spec = laad(analyse, config).TABELLEN
+            uit += [Invoer(code, analyse, t, spec[t], df) for t, df in res[analyse].items()]
+    return uit
+
+
+@pytest.mark.parametrize("seed,schaal", [(1, 0.03), (7, 0.1)])
+def test_kleine_regio_relaties_kloppen_en_laten_zich_beschermen(seed, schaal, tmp_path):
+    """Tiny regions, many small cells: the sums the specifications declare (flow, Table 1,
+    rates, model, km, sensitivity, across voor_na and uitval) hold on the tables, so the
+    engine can protect them and its own checker passes the result."""
     config = _config()
     data = _schrijf(synth.genereer_regio(seed=seed, schaal=schaal), tmp_path / "data", config)
-    for code in config["interventies"]:
-        voer_uit("uitval", config, code, data, tmp_path / "res" / code / "uitval")
-        assert _terug_te_rekenen(tmp_path / "res" / code / "uitval", 10) == [], code
-    assert disclosure.controleer_map(tmp_path / "res", 10) == []
-    # the flow keeps its step numbers, also in suppressed rows
-    for code in config["interventies"]:
-        s = pd.read_csv(tmp_path / "res" / code / "uitval" / "stroom.csv")
-        assert s["stap_nr"].notna().all() and set(s["onderdrukking"].fillna("")) <= {
-            "", "primair", "secundair"}
+    resultaten = {code: voer_uit_alles(config, code, data, tmp_path / "res" / code)
+                  for code in config["interventies"]}
+    invoer = _invoer(config, resultaten, ("voor_na", "uitval"))
+    bouw(invoer, waar=True)  # raises SysteemFout when a declared relation does not hold
+    inst = instellingen(config)
+    beschermd = beveilig(invoer, inst)
+    vrij = [Invoer(i.scope, i.analyse, i.tabel, i.spec, df)
+            for i, df in zip(invoer, beschermd.tabellen, strict=True)]
+    assert controleer(vrij, inst) == []
+    # the flow keeps its keys, also in rows with a hidden count
+    for i, df in zip(invoer, beschermd.tabellen, strict=True):
+        if i.tabel == "stroom":
+            assert df["stap_nr"].notna().all() and df["soort"].notna().all()
 
 
-def test_regio_doorstaat_de_onthullingscontrole(regio, tmp_path):
-    config = _config()
-    for code in ("czv-kind", "gezinsregie"):
-        voer_uit("uitval", config, code, regio, tmp_path / code / "uitval")
-        assert _terug_te_rekenen(tmp_path / code / "uitval", 10) == [], code
-    disclosure.eis_schoon(tmp_path, 10)
+def test_relatie_die_niet_klopt_is_een_specificatiefout(czv):
+    from evaluatie.disclosure import SysteemFout
 
-
-def test_stroom_secundair_onderdrukt():
-    """48 aangemeld, 46 gestart: the 2 who never started must not follow from the rest."""
-    d = pd.DataFrame({"pseudo_id": [f"p{i}" for i in range(48)],
-                      "startdatum": [None, None] + ["2024-01-01"] * 46,
-                      "status": ["aangemeld"] * 2 + ["afgerond"] * 46})
-    m = pd.DataFrame({"pseudo_id": d["pseudo_id"][2:], "meetmoment": "T0"})
-    stroom = au.u.deelnemersstroom(d, m, ["T0"])
-    alleen_primair = disclosure.onderdruk(stroom, 10)
-    assert disclosure.controleer_tabel(alleen_primair, 10, "stroom")  # the leak
-    veilig = disclosure.onderdruk(au.stroom_onderdrukt(stroom, 10), 10)  # as the runner does
-    assert disclosure.controleer_tabel(veilig, 10, "stroom") == []
-    assert veilig["stap_nr"].notna().all()
-    gestart = veilig[(veilig["stap"] == "gestart") & (veilig["soort"] == "stap")].iloc[0]
-    assert pd.isna(gestart["n"]) and gestart["onderdrukking"] == "secundair"
-    assert veilig.loc[veilig["stap"] == "aangemeld", "n"].item() == 48
-
-
-def test_tabel1_secundair_onderdrukt():
-    """A hidden 'onbekend' count: a continuous row loses only its n, a categorical level
-    (its percentage gives the count away) the whole row."""
-    rij = dict(label="x", toets="", status="ok", reden="", percentage=np.nan, gemiddelde=np.nan,
-               sd=np.nan, mediaan=np.nan, q1=np.nan, q3=np.nan, smd=0.1, p=0.5)
-    t1 = pd.DataFrame([
-        rij | dict(kenmerk="n", type="aantal", niveau="", groep="afronders", n=50, n_noemer=50),
-        rij | dict(kenmerk="bmi", type="continu", niveau="", groep="afronders", n=47, n_noemer=50,
-                   gemiddelde=27.5, sd=3.0),
-        rij | dict(kenmerk="bmi", type="continu", niveau="onbekend", groep="afronders", n=3,
-                   n_noemer=50),
-        rij | dict(kenmerk="ses", type="categorisch", niveau="laag", groep="afronders", n=20,
-                   n_noemer=50, percentage=40.0),
-        rij | dict(kenmerk="ses", type="categorisch", niveau="hoog", groep="afronders", n=26,
-                   n_noemer=50, percentage=52.0),
-        rij | dict(kenmerk="ses", type="categorisch", niveau="onbekend", groep="afronders", n=4,
-                   n_noemer=50, percentage=8.0),
-    ])
-    uit = disclosure.onderdruk(au.tabel1_onderdrukt(t1, 10), 10).set_index(["kenmerk", "niveau"])
-    bmi = uit.loc[("bmi", "")]
-    assert pd.isna(bmi["n"]) and bmi["gemiddelde"] == 27.5 and bmi["n_noemer"] == 50
-    assert not bmi["onderdrukt"] and bmi["onderdrukking"] == "secundair"
-    laag = uit.loc[("ses", "laag")]
-    assert laag["onderdrukt"] and pd.isna(laag["n"]) and pd.isna(laag["percentage"])
-    assert uit.loc[("ses", "hoog"), "n"] == 26
-    assert disclosure.controleer_tabel(uit.reset_index(), 10, "tabel1") == []
-
-
-def test_percentages_secundair_onderdrukt():
-    perc = pd.DataFrame(dict(
-        indeling=["totaal", "jaar", "jaar", "jaar"], periode=["totaal", "2023", "2024", "2025"],
-        n_gestart=[100, 40, 35, 25], n_uitgevallen=[30, 12, 15, 3], percentage=[30.0, 30, 43, 12],
-        ci95_onder=0.0, ci95_boven=1.0, status="ok", reden=""))
-    uit = disclosure.onderdruk(au.percentages_onderdrukt(perc, 10), 10).set_index("periode")
-    assert list(uit["onderdrukking"]) == ["", "", "secundair", "primair"]
-    assert uit.loc["2024", ["n_gestart", "n_uitgevallen", "percentage"]].isna().all()
-    assert uit.loc["totaal", "n_uitgevallen"] == 30 and uit.loc["2023", "n_uitgevallen"] == 12
+    config = _config({"czv-kind": {}})
+    kapot = {"czv-kind": {a: dict(t) for a, t in czv.items()}}
+    t1 = kapot["czv-kind"]["uitval"]["tabel1"].copy()
+    rij = t1.index[(t1["kenmerk"] == "ses_groep") & (t1["niveau"] == "laag")][0]
+    t1.loc[rij, "n"] += 1  # the levels no longer add up to the group
+    kapot["czv-kind"]["uitval"]["tabel1"] = t1
+    bouw(_invoer(config, {"czv-kind": czv}, ("voor_na", "uitval")), waar=True)
+    with pytest.raises(SysteemFout, match="relatie klopt niet"):
+        bouw(_invoer(config, kapot, ("voor_na", "uitval")), waar=True)
 
 
 # ----------------------------------------------------------------------------- primary outcome
 
 
-@pytest.mark.parametrize("spec,verwacht,regel", [
-    ({}, "bmi_z", "datawoordenboek"),
-    ({"uitkomsten": ["rapportcijfer_leven", "bmi_z"]}, "bmi_z", "datawoordenboek"),
-    ({"uitkomsten": ["rapportcijfer_leven"]}, "rapportcijfer_leven", "configuratie"),
+@pytest.mark.parametrize("spec,verwacht", [
+    ({}, "bmi_z"),  # the dictionary's primary outcome, measured
+    ({"uitkomsten": ["rapportcijfer_leven", "bmi_z"]}, "bmi_z"),
+    ({"primaire_uitkomst": "rapportcijfer_leven"}, "rapportcijfer_leven"),  # configured
 ])
-def test_primaire_uitkomst_kind(regio, spec, verwacht, regel):
-    ctx = Context(_config({"czv-kind": spec}), "czv-kind", regio, regio)
-    gekozen, waarom = au.primaire_uitkomst(ctx)
-    assert gekozen == verwacht and regel in waarom
+def test_primaire_uitkomst_kind(regio, spec, verwacht):
+    ctx = Context(_config({"czv-kind": spec}), "czv-kind", regio)
+    assert ctx.primaire_uitkomst == verwacht
+    assert au.primaire_uitkomst(ctx) == verwacht  # one definition
 
 
-def test_primaire_uitkomst_zonder_primair_in_woordenboek(regio):
-    ctx = Context(_config({"gezinsregie": {}}), "gezinsregie", regio, regio)
-    assert au.primaire_uitkomst(ctx)[0] == "pg_totaal"
-    # an explicit per-interventie choice wins (key proposed for the interventies schema)
-    config = _config({"gezinsregie": {}})
-    config["interventies"]["gezinsregie"]["primaire_uitkomst"] = "pg_mentaal_welbevinden"
-    ctx = Context(config, "gezinsregie", regio, regio)
-    assert au.primaire_uitkomst(ctx) == ("pg_mentaal_welbevinden",
-                                         "ingesteld in de configuratie (primaire_uitkomst)")
-    config["interventies"]["gezinsregie"]["primaire_uitkomst"] = "bestaat_niet"
+@pytest.mark.xfail(strict=True, reason=(
+    "Context.primaire_uitkomst takes the dictionary's primary outcome (bmi_z) whenever it has "
+    "data, also when interventies.<code>.uitkomsten leaves it out: voor_na then does not "
+    "analyse it (no Holm anywhere), uitval's gevoeligheid has only the imputation row and its "
+    "conclusie says 'gelijk' from that one method"))
+def test_primaire_uitkomst_is_een_geanalyseerde_uitkomst(regio, tmp_path):
+    config = _config({"czv-kind": {"uitkomsten": ["rapportcijfer_leven"]}})
+    prim = Context(config, "czv-kind", regio).primaire_uitkomst
+    assert prim in (None, "rapportcijfer_leven")
+    res = voer_uit_alles(config, "czv-kind", regio, tmp_path)
+    g = res["uitval"]["gevoeligheid"]
+    geanalyseerd = set(res["voor_na"]["gepaard"]["uitkomst"])
+    assert set(g.loc[g["status"] == "ok", "uitkomst"]) <= geanalyseerd
+
+
+def test_primaire_uitkomst_zonder_primair_in_woordenboek(regio, tmp_path):
+    ctx = Context(_config({"gezinsregie": {}}), "gezinsregie", regio)
+    assert ctx.primaire_uitkomst is None and au.primaire_uitkomst(ctx) is None
+    # an explicit per-interventie choice
+    config = _config({"gezinsregie": {"primaire_uitkomst": "pg_totaal"}})
+    assert Context(config, "gezinsregie", regio).primaire_uitkomst == "pg_totaal"
+    config = _config({"gezinsregie": {"primaire_uitkomst": "bestaat_niet"}})
     with pytest.raises(ConfigFout, match="bestaat_niet"):
-        au.primaire_uitkomst(Context(config, "gezinsregie", regio, regio))
+        voer_uit_alles(config, "gezinsregie", regio, tmp_path)
 
 
 # ----------------------------------------------------------------------------- config
@@ -311,8 +397,11 @@ def test_primaire_uitkomst_zonder_primair_in_woordenboek(regio):
 def test_instellingen_uit_het_schema():
     inst = au.instellingen(_config())
     assert inst["predictoren"] == ["ses_groep", "geslacht", "leeftijd_start", "primaire_uitkomst"]
-    assert inst["cohort"] == "jaar" and inst["mice_m"] == 20
-    assert au.instellingen({})["volledige_followup_dagen"] is None
+    assert inst["cohort"] == "jaar" and inst["mice_m"] == 20 and inst["seed"] == 20240611
+    assert inst["volledige_followup_dagen"] is None and inst["referentie"] == {"ses_groep": "hoog"}
+    # read from the validated config only: the defaults come from the schema
+    with pytest.raises(KeyError):
+        au.instellingen({})
     with pytest.raises(ConfigFout, match="mice_m"):
         _config(uitval={"mice_m": 5})
     with pytest.raises(ConfigFout, match="onbekend"):
@@ -322,7 +411,24 @@ def test_instellingen_uit_het_schema():
 def test_onbekende_predictor_is_een_configfout(regio, tmp_path):
     config = _config({"czv-kind": {}}, uitval={"predictoren": ["schoenmaat"]})
     with pytest.raises(ConfigFout, match="schoenmaat"):
-        voer_uit("uitval", config, "czv-kind", regio, tmp_path / "uitval")
+        voer_uit_alles(config, "czv-kind", regio, tmp_path)
+
+
+def test_volledige_followup_beperkt_tabel1_en_model(regio, onbeperkt, tmp_path):
+    config = _config({"czv-kind": {}}, uitval={"volledige_followup_dagen": 380})
+    res = voer_uit_alles(config, "czv-kind", regio, tmp_path)["uitval"]
+    d = _deelnemers(regio, "czv-kind")
+    grens = pd.Timestamp("2026-10-31") - pd.Timedelta(days=380)
+    binnen = d[d["startdatum"] <= grens]
+    groep = res["tabel1"][res["tabel1"]["kenmerk"] == "n"].set_index("groep")["n"]
+    assert groep["uitvallers"] == (binnen["status"] == "uitgevallen").sum()
+    assert groep["afronders"] == (binnen["status"] == "afgerond").sum()
+    # the recent cohorts' dropouts are left out (nobody there has completed yet)
+    assert groep["uitvallers"] < (d["status"] == "uitgevallen").sum()
+    assert res["opzet"].iloc[0]["gestart_tot"] == grens.strftime("%Y-%m-%d")
+    # the flow and the rates are not restricted
+    pd.testing.assert_frame_equal(res["stroom"], onbeperkt["stroom"])
+    pd.testing.assert_frame_equal(res["percentages"], onbeperkt["percentages"])
 
 
 # ----------------------------------------------------------------------------- recovery
@@ -338,6 +444,9 @@ def test_uitvalmodel_herstelt_het_synthetische_uitvalmechanisme(code, tmp_path):
     cohorts that all had the whole programme (380 days) before the peildatum; else
     the recent cohorts, where only early dropouts are visible yet, bias the intercept.
 
+    The primary outcome is the generator's: the dictionary's (bmi_z) for czv-kind, and
+    declared in the config (interventies.<code>.primaire_uitkomst) for groepsconsulten.
+
     The seed is fixed (2026, the demo seed). With six 95% intervals per interventie,
     roughly one seed in four has an interval that misses its true value by chance
     (seed 2024 does, for pg_totaal: −0,235 against −0,35, 2,3 SE); over seeds
@@ -346,16 +455,16 @@ def test_uitvalmodel_herstelt_het_synthetische_uitvalmechanisme(code, tmp_path):
     spec = next(s for s in synth.demo_interventies() if s.code == code)
     ds = synth.genereer_regio(seed=2026, interventies=[dataclasses.replace(spec, n=4000)])
     waar = ds.waarheid["interventies"][code]["uitval_logit"]
-    config = _config({code: {}}, uitval={"volledige_followup_dagen": 380,
-                                         "referentie": {"ses_groep": "midden"}})
-    ctx = Context(config, code, _schrijf(ds, tmp_path, config), tmp_path)
+    primair = ds.waarheid["interventies"][code]["primaire_uitkomst"]
+    keuze = {} if code == "czv-kind" else {"primaire_uitkomst": primair}
+    config = _config({code: keuze}, uitval={"volledige_followup_dagen": 380,
+                                            "referentie": {"ses_groep": "midden"}})
+    ctx = Context(config, code, _schrijf(ds, tmp_path, config))
     res, weg = au.uitvalmodel_tabel(ctx)
     res = res.set_index("term")
     assert (res["status"] == "ok").all() and res["n"].iloc[0] > 2000
     assert weg == ["Geslacht: anders"]  # 0.5% of participants: too few to estimate
-    # the primary outcome is chosen by the documented rule and matches the generator
-    primair = ds.waarheid["interventies"][code]["primaire_uitkomst"]
-    assert au.primaire_uitkomst(ctx)[0] == primair
+    assert ctx.primaire_uitkomst == primair
     # ernst = +z for bmi_z (lower is better), −z for pg_totaal (higher is better)
     teken = 1 if primair == "bmi_z" else -1
     verwacht = {
@@ -377,11 +486,13 @@ def test_uitvalmodel_herstelt_het_synthetische_uitvalmechanisme(code, tmp_path):
 def test_heel_kleine_interventie_geeft_tabellen_geen_fout(tmp_path):
     """9 participants: the models cannot be estimated; that is reported, not raised."""
     ds = synth.genereer_regio(seed=5, schaal=0.03)  # as the demo config makes it
-    config = _config({"gezinsregie": {}})
-    paden = voer_uit("uitval", config, "gezinsregie", _schrijf(ds, tmp_path / "a", config),
-                     tmp_path / "uitval")
-    g = pd.read_csv(paden["gevoeligheid"])
+    config = _config({"gezinsregie": {"primaire_uitkomst": "pg_totaal"}})
+    res = voer_uit_alles(config, "gezinsregie", _schrijf(ds, tmp_path / "a", config),
+                         tmp_path / "res")["uitval"]
+    g = res["gevoeligheid"]
     niet = g[g["status"] == "niet_te_berekenen"]
     assert len(niet) and niet["reden"].str.len().gt(0).all()
-    assert pd.read_csv(paden["conclusie"])["conclusie"].str.len().gt(0).all()
-    assert pd.read_csv(paden["uitvalmodel"])["status"].eq("niet_te_berekenen").all()
+    assert (niet["oordeel"] == "niet_te_berekenen").all()
+    assert set(res["conclusie"]["conclusie"]) <= {"gelijk", "verschillend", "niet_te_berekenen"}
+    assert len(res["conclusie"]) == 2
+    assert res["uitvalmodel"]["status"].eq("niet_te_berekenen").all()

@@ -19,6 +19,7 @@ from scipy import stats
 from evaluatie.figuren_kosten import figuur_kostenverloop, figuur_parallelle_trends
 from evaluatie.kosten import (
     KOSTENDOMEINEN,
+    NUL_GRENS_EUR,
     _bca_gemiddelde,
     businesscase,
     kosten_breed,
@@ -208,7 +209,34 @@ def test_kosten_per_kwartaal_telt_op_tot_jaarbedrag(zorgkosten, deelnemers):
     # interventie heeft één deelnemer (A): geen spreiding → niet_te_berekenen, geen kale NaN.
     interventie = kw[kw.onderzoeksgroep == "interventie"]
     assert (interventie["status"] == "niet_te_berekenen").all()
-    assert (interventie["reden"] != "").all()
+    assert (interventie["reden"] == "te weinig deelnemers: geen spreiding").all()
+    # het totaal per kwartaal is n × gemiddelde; bij één deelnemer is dat ook de grootste
+    # bijdrage en is er geen tweede
+    assert list(kw.columns) == ["onderzoeksgroep", "kwartaal", "kostendomein", "n",
+                                "gemiddeld_eur", "sd_eur", "ci95_onder", "ci95_boven",
+                                "totaal_eur", "grootste_bijdrage", "tweede_bijdrage",
+                                "status", "reden"]
+    np.testing.assert_allclose(kw["totaal_eur"], kw["gemiddeld_eur"] * kw["n"])
+    np.testing.assert_allclose(interventie["grootste_bijdrage"], interventie["totaal_eur"].abs())
+    assert (interventie["tweede_bijdrage"] == 0).all()
+    assert (kw["grootste_bijdrage"] >= kw["tweede_bijdrage"]).all()
+
+
+def test_kosten_per_kwartaal_grootste_bijdragen():
+    # drie deelnemers, elk één declaratie in het eerste kwartaal na de start (€ 30, € −500
+    # (creditering) en € 200): de grootste twee in absolute waarde zijn 500 en 200.
+    deelnemers = pd.DataFrame({"pseudo_id": ["A", "B", "C"], "startdatum": "2023-01-01",
+                               "onderzoeksgroep": "interventie"})
+    zorg = pd.DataFrame({"pseudo_id": ["A", "B", "C"], "periode_start": "2023-02-01",
+                         "periode_eind": "2023-02-01", "kostendomein": "wmo",
+                         "bedrag_eur": [30.0, -500.0, 200.0]})
+    kw = kosten_per_kwartaal(zorg, deelnemers, peildatum="2024-12-31").set_index("kwartaal")
+    rij = kw.loc[0]
+    assert rij["n"] == 3
+    assert rij["totaal_eur"] == pytest.approx(-270.0)
+    assert (rij["grootste_bijdrage"], rij["tweede_bijdrage"]) == (500.0, 200.0)
+    # kwartalen zonder kosten: bijdragen 0
+    assert (kw.drop(index=0)[["totaal_eur", "grootste_bijdrage", "tweede_bijdrage"]] == 0).all().all()
 
 
 # ---------------------------------------------------------------------------------------------
@@ -275,6 +303,23 @@ def test_kostentabel_kolommen_en_definities():
         kostentabel(data, seed=1, n_resamples=1000)
 
 
+def test_kostentabel_grootste_bijdragen():
+    data = _csv("bca")
+    rij = kostentabel(data, seed=1).iloc[0]
+    breed = data.pivot(index="pseudo_id", columns="periode", values="bedrag_eur")
+    for periode in ("voor", "na"):
+        top = breed[periode].abs().sort_values(ascending=False).to_numpy()
+        assert rij[f"grootste_bijdrage_{periode}"] == pytest.approx(top[0], rel=1e-12)
+        assert rij[f"tweede_bijdrage_{periode}"] == pytest.approx(top[1], rel=1e-12)
+        assert rij[f"grootste_bijdrage_{periode}"] <= abs(rij[f"totaal_{periode}"])
+    # één deelnemer: de grootste bijdrage is het hele totaal, een tweede is er niet
+    een = pd.DataFrame({"pseudo_id": ["A", "A"], "periode": ["voor", "na"],
+                        "kostendomein": "totaal", "bedrag_eur": [-40.0, 120.0]})
+    rij = kostentabel(een, seed=1, min_n=1).iloc[0]
+    assert (rij["grootste_bijdrage_voor"], rij["tweede_bijdrage_voor"]) == (40.0, 0.0)
+    assert (rij["grootste_bijdrage_na"], rij["tweede_bijdrage_na"]) == (120.0, 0.0)
+
+
 def test_kostentabel_onafhankelijk_van_rijvolgorde(zorgkosten, deelnemers):
     data = _csv("bca")
     pd.testing.assert_frame_equal(kostentabel(data, seed=5), kostentabel(_schud(data), seed=5))
@@ -290,7 +335,10 @@ def test_kostentabel_kleine_groep_niet_te_berekenen(zorgkosten, deelnemers):
     lang = kosten_per_deelnemer(zorgkosten, deelnemers, peildatum="2024-12-31").kosten
     tabel = kostentabel(lang, seed=1)  # 3 deelnemers < min_n = 10
     assert (tabel["status"] == "niet_te_berekenen").all()
-    assert tabel["reden"].str.contains("minder dan 10 deelnemers").all()
+    # vaste meldingen zonder aantallen (de drempel min_n staat niet in de reden)
+    assert tabel["reden"].str.contains("betrouwbaarheidsinterval: te weinig deelnemers",
+                                       regex=False).all()
+    assert not tabel["reden"].str.contains(r"\d").any()
     assert tabel["ci95_onder"].isna().all()
     # domein zonder kosten: verschil_pct en gemiddelde met domein niet te berekenen, met reden
     jeugd = tabel.set_index("kostendomein").loc["jeugdwet"]
@@ -356,12 +404,32 @@ def test_kosten_glm_kleine_groep_niet_te_berekenen():
     res = kosten_glm(data, _COVARIATEN)
     assert (res["status"] == "niet_te_berekenen").all()
     assert set(res["deel"]) == {"kans_op_kosten", "kosten_indien_positief"}
-    assert res["reden"].str.contains("minder dan 20").all()
+    assert (res["reden"] == "te weinig deelnemers voor het model").all()
     # iedereen kosten: kansdeel niet te modelleren, Gamma-deel wel
     pos = _glm_data().query("kosten_na > 0")
     res = kosten_glm(pos, _COVARIATEN)
     assert res.loc[res.deel == "kans_op_kosten", "status"].item() == "niet_te_berekenen"
     assert (res.loc[res.deel == "kosten_indien_positief", "status"] == "ok").all()
+
+
+def test_kosten_glm_positief_vanaf_nul_grens():
+    """Positive costs are costs of at least NUL_GRENS_EUR (half a cent), as in the cost
+    table: a rounding remainder is no cost."""
+    data = _glm_data()
+    nul = data.index[data["kosten_na"] == 0][:5]
+    assert len(nul) == 5
+    referentie = kosten_glm(data, _COVARIATEN)
+    # onder de grens: hetzelfde model als met nullen (dus nog steeds R's glm-waarden)
+    bijna = data.copy()
+    bijna.loc[nul, "kosten_na"] = NUL_GRENS_EUR / 2
+    pd.testing.assert_frame_equal(kosten_glm(bijna, _COVARIATEN), referentie)
+    # op de grens: kosten, dus vijf deelnemers meer in het Gamma-deel
+    grens = data.copy()
+    grens.loc[nul, "kosten_na"] = NUL_GRENS_EUR
+    res = kosten_glm(grens, _COVARIATEN)
+    pos = res[res["deel"] == "kosten_indien_positief"]
+    assert (pos["n"] == REF["glm_gamma"]["n"] + 5).all()
+    assert (res.loc[res["deel"] == "kans_op_kosten", "n"] == len(data)).all()
 
 
 def test_kosten_breed_uit_lange_tabel(zorgkosten, deelnemers):
@@ -424,7 +492,7 @@ def test_did_kleine_groep_niet_te_berekenen():
     res = verschil_in_verschillen(weinig)
     assert len(res) == 4
     assert (res["status"] == "niet_te_berekenen").all()
-    assert res["reden"].str.contains("minder dan 5 deelnemers").all()
+    assert (res["reden"] == "te weinig deelnemers in een groep").all()
     assert (res["n_vergelijking"] == 2).all()
 
 

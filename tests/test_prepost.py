@@ -18,6 +18,8 @@ from matplotlib.figure import Figure
 
 from evaluatie import figuren_prepost as fp
 from evaluatie import prepost as pp
+from evaluatie.oordeel import RICHTINGEN, oordeel
+from evaluatie.oordeel import richting as richting_code
 
 R_MAP = Path(__file__).parent / "r"
 DATA = R_MAP / "prepost_data"
@@ -101,20 +103,37 @@ def test_alleen_completers():
     assert pp.gepaarde_vergelijking(data, "rapportcijfer_leven").iloc[0]["n_paren"] == 59
 
 
-@pytest.mark.parametrize(("hoger_is_beter", "verwacht"), [(False, "verbeterd"),
-                                                           (True, "verslechterd")])
-def test_richting_volgt_hoger_is_beter(hoger_is_beter, verwacht):
+@pytest.mark.parametrize(("hoger_is_beter", "richting", "verwacht"), [
+    (False, "gunstig", "verbeterd"), (True, "ongunstig", "verslechterd")])
+def test_richting_volgt_hoger_is_beter(hoger_is_beter, richting, verwacht):
     # bmi_z daalt van T0 naar T2 (verschil < 0)
-    res = pp.gepaarde_vergelijking(lees("longitudinaal.csv"), "bmi_z", "T0", "T2",
-                                   hoger_is_beter=hoger_is_beter).iloc[0]
+    tabel = pp.gepaarde_vergelijking(lees("longitudinaal.csv"), "bmi_z", "T0", "T2",
+                                     hoger_is_beter=hoger_is_beter)
+    res = tabel.iloc[0]
     assert res["verschil"] < 0
-    assert res["richting"] == verwacht
+    assert res["richting"] == richting
+    # De gepaarde vergelijking velt geen oordeel meer: dat doet evaluatie.oordeel, op de
+    # (gecorrigeerde) p; alpha verandert aan deze tabel niets.
+    assert "significant" not in res.index
+    strikt = pp.gepaarde_vergelijking(lees("longitudinaal.csv"), "bmi_z", "T0", "T2",
+                                      hoger_is_beter=hoger_is_beter, alpha=1e-6)
+    pd.testing.assert_frame_equal(tabel, strikt)
     # R: t.test(post, pre, paired = TRUE) -> p = 1.172e-06: significant bij 0.05, niet bij 1e-6
-    assert res["significant"]
-    res = pp.gepaarde_vergelijking(lees("longitudinaal.csv"), "bmi_z", "T0", "T2",
-                                   hoger_is_beter=hoger_is_beter, alpha=1e-6).iloc[0]
-    assert not res["significant"]
-    assert res["richting"] == verwacht  # richting hangt niet af van significantie
+    assert res["p"] == pytest.approx(REF["long_t0_t2"]["p"], rel=1e-8)
+    assert oordeel(res["verschil"], hoger_is_beter, p=res["p"]) == verwacht
+    assert oordeel(res["verschil"], hoger_is_beter, p=res["p"], alpha=1e-6) == \
+        "geen_aantoonbare_verandering"
+
+
+def test_richting_zonder_verschil_en_zonder_paren():
+    geen = pp.gepaarde_vergelijking(_paren_df([1.0, 2.0, 3.0], [1.0, 2.0, 3.0]), "score").iloc[0]
+    assert geen["richting"] == "geen_verschil"
+    leeg = pp.gepaarde_vergelijking(_paren_df([], []), "score").iloc[0]
+    assert leeg["richting"] == ""
+    for hoger_is_beter in (True, False):
+        for verschil in (-0.4, 0.0, 0.7):
+            assert pp._richting(verschil, hoger_is_beter) == richting_code(verschil, hoger_is_beter)
+            assert pp._richting(verschil, hoger_is_beter) in RICHTINGEN
 
 
 def test_verschil_is_post_min_pre():
@@ -151,17 +170,24 @@ def _paren_df(pre: list[float], post: list[float]) -> pd.DataFrame:
                          "score": pre + post})
 
 
-@pytest.mark.parametrize(("pre", "post", "in_reden"), [
-    ([], [], "Te weinig complete paren (0)"),
-    ([1.0], [2.0], "Te weinig complete paren (1)"),
-    ([1.0, 2.0, 3.0], [2.0, 3.0, 4.0], "SD van de verschillen is 0"),
-    ([1.0, 2.0, 3.0], [1.0, 2.0, 3.0], "SD van de verschillen is 0"),
+TE_WEINIG_PAREN = "Te weinig complete paren voor een toets."
+GEEN_SPREIDING = "Alle verschillen na − voor zijn gelijk (geen spreiding); geen toets mogelijk."
+
+
+@pytest.mark.parametrize(("pre", "post", "reden"), [
+    ([], [], TE_WEINIG_PAREN),
+    ([1.0], [2.0], TE_WEINIG_PAREN),
+    ([1.0, 2.0, 3.0], [2.0, 3.0, 4.0], GEEN_SPREIDING),
+    ([1.0, 2.0, 3.0], [1.0, 2.0, 3.0], GEEN_SPREIDING),
 ])
-def test_kleine_steekproef_geeft_status(pre, post, in_reden):
+def test_kleine_steekproef_geeft_status(pre, post, reden):
     res = pp.gepaarde_vergelijking(_paren_df(pre, post), "score").iloc[0]
     assert res["status"] == "niet_te_berekenen"
-    assert in_reden in res["reden"]
-    assert pd.isna(res["p"]) and pd.isna(res["significant"])
+    # vaste melding, zonder aantallen (een reden is tekst, geen telling)
+    assert res["reden"] == reden
+    assert not any(c.isdigit() for c in res["reden"])
+    assert res["n_paren"] == len(pre)
+    assert pd.isna(res["p"]) and pd.isna(res["t"]) and pd.isna(res["cohens_dz"])
 
 
 def test_twee_paren_werkt():
@@ -304,7 +330,8 @@ def test_gemengd_model_niet_te_berekenen():
     assert (alleen_t0["status"] == "niet_te_berekenen").all()
     een = pp.gemengd_model(data.loc[data["pseudo_id"] == "L001"], "bmi_z")
     assert (een["status"] == "niet_te_berekenen").all()
-    assert een["reden"].str.contains("Minder dan 2 deelnemers").all()
+    assert (een["reden"] == "Te weinig deelnemers met waarnemingen.").all()
+    assert (een["n_deelnemers"] == 1).all()
 
 
 def test_reml_deviance_gelijk_aan_statsmodels():

@@ -147,8 +147,13 @@ def test_zorgkosten_tegen_waarheid(regio, per_interventie):
     # groot, echt effect: het interval sluit 0 uit
     assert _rij(gz, "kosten_verschil")["ci95_boven"] < 0
     # de vergelijkingsgroep heeft factor 1: het DiD schat hetzelfde effect
-    _dekt(_rij(gz, "kosten_did"), _kosten_waarheid(w["gezinsregie"]))
-    assert _rij(gz, "kosten_did")["n_kleinste_groep"] > 0
+    did = _rij(gz, "kosten_did")
+    _dekt(did, _kosten_waarheid(w["gezinsregie"]))
+    # elk aantal in de kolom van zijn soort: interventie- en vergelijkingsgroep
+    assert did["n_deelnemers"] > 0 and did["n_vergelijking"] > 0
+    assert pd.isna(did["n"]) and pd.isna(did["n_paren"]) and pd.isna(did["n_teller"])
+    verschil = _rij(gz, "kosten_verschil")
+    assert verschil["n_deelnemers"] == did["n_deelnemers"] and pd.isna(verschil["n_vergelijking"])
     # zonder vergelijkingsgroep geen DiD, met reden
     r = _rij(per_interventie["czv-kind"], "kosten_did")
     assert r["status"] == "niet_te_berekenen" and "vergelijkingsgroep" in r["reden"]
@@ -159,7 +164,8 @@ def test_werkplezier_tegen_waarheid(per_interventie):
     for tabel in per_interventie.values():
         r = _rij(tabel, "werkplezier")
         _dekt(r, 7.5)
-        assert r["toelichting"] == "uitvraag 2026"
+        assert r["jaar"] == 2026  # het uitvraagjaar is een sleutel, geen toelichting
+        assert r["n"] > 0 and pd.isna(r["n_paren"])
 
 
 def test_gelijkheid_tegen_waarheid(regio, per_interventie):
@@ -201,42 +207,89 @@ def test_stoplicht_alleen_met_streefwaarde(regio, per_interventie):
 
 
 # ---------------------------------------------------------------------------------------------
-# Onthullingscontrole en regiotabel
+# Tabelvorm: kolommen, aantallen per soort, overgenomen schattingen, regiotabel
 # ---------------------------------------------------------------------------------------------
 
 
-def _ses_tabel(n_laag: int, n_midden: int, n_hoog: int, eenheid: str = "x") -> pd.DataFrame:
-    rijen = [{"interventie": eenheid, "indicator": "uitval_ses", "groep": f"ses_{g}", "waarde": 10.0,
-              "ci95_onder": 5.0, "ci95_boven": 15.0, "n": n, "n_kleinste_groep": pd.NA,
-              "stoplicht": "", "status": "ok", "reden": ""}
-             for g, n in (("laag", n_laag), ("midden", n_midden), ("hoog", n_hoog))]
-    t = pd.DataFrame(rijen)
-    for k in quintuple.KOLOMMEN:
-        if k not in t:
-            t[k] = ""
-    t["n_kleinste_groep"] = t["n_kleinste_groep"].astype("Int64")
-    return t[quintuple.KOLOMMEN]
+def test_kolommen_en_aantallen_per_soort(per_interventie):
+    assert quintuple.KOLOMMEN == [
+        "interventie", "indicator", "doel_nr", "doel", "naam", "groep", "uitkomst", "pre", "post",
+        "jaar", "waarde", "ci95_onder", "ci95_boven", "n", "n_paren", "n_deelnemers",
+        "n_vergelijking", "n_teller", "eenheid", "richting", "decimalen", "streefwaarde",
+        "stoplicht", "status", "reden"]
+    t = per_interventie["czv-kind"]
+    assert list(t.columns) == quintuple.KOLOMMEN
+    for k in quintuple.TELKOLOMMEN:
+        assert str(t[k].dtype) == "Int64", k
+    assert str(t["jaar"].dtype) == "Int64"
+
+    def gevuld(indicator: str, groep: str = "alle") -> set[str]:
+        r = _rij(t, indicator, groep)
+        return {k for k in quintuple.TELKOLOMMEN if pd.notna(r[k])}
+
+    assert gevuld("bmi_z_verandering") == {"n_paren"}  # de completers van voor_na
+    assert gevuld("bmi_z_verandering_ses", "ses_laag") == {"n"}
+    assert gevuld("rapportcijfer") == gevuld("nps") == gevuld("werkplezier") == {"n"}
+    assert gevuld("kosten_verschil") == gevuld("kosten_verschil_pct") == {"n_deelnemers"}
+    assert gevuld("uitval_ses", "ses_hoog") == {"n", "n_teller"}
+    assert gevuld("bereik_lage_ses") == {"n", "n_teller"}
+    # sleutels van de gezondheidsindicatoren; leeg elders (geen NaN)
+    bmi = _rij(t, "bmi_z_verandering")
+    assert (bmi["uitkomst"], bmi["pre"], bmi["post"]) == ("bmi_z", "T0", "T2")
+    assert (t.loc[t["indicator"] == "nps", ["uitkomst", "pre", "post"]] == "").all().all()
+    # uitvallers per SES-groep: teller ≤ noemer; de kloof rust op laag + hoog
+    u = t[t["indicator"] == "uitval_ses"].set_index("groep")
+    assert (u.loc[["ses_laag", "ses_midden", "ses_hoog"], "n_teller"]
+            <= u.loc[["ses_laag", "ses_midden", "ses_hoog"], "n"]).all()
+    assert u.loc["kloof_laag_hoog", "n"] == u.loc["ses_laag", "n"] + u.loc["ses_hoog", "n"]
+    assert "toelichting" not in t and "n_kleinste_groep" not in t
 
 
-def test_secundaire_onderdrukking_van_ses_groepen():
-    t = quintuple.secundair_onderdrukken(_ses_tabel(40, 30, 4), min_n=10)
-    assert t["onderdrukt"].tolist() == [False, True, True]  # hoog primair, midden (kleinste) secundair
-    assert t["n"].isna().tolist() == [False, True, True]
-    assert "secundair" in t.loc[1, "reden"]
-    # twee primair onderdrukt: niets extra
-    t = quintuple.secundair_onderdrukken(_ses_tabel(40, 3, 4), min_n=10)
-    assert t["onderdrukt"].tolist() == [False, True, True]
+def test_overgenomen_schattingen_worden_niet_opnieuw_berekend(regio, per_interventie):
+    """Estimates another analysis already made (completers of voor_na, cost rows of kosten)
+    are copied, number for number; the rest is computed as before."""
+    bmi = {"verschil": -0.123, "ci95_onder": -0.2, "ci95_boven": -0.05, "n_paren": 77}
+    kt = {"gemiddeld_verschil": -321.0, "ci95_onder": -400.0, "ci95_boven": -250.0,
+          "n_deelnemers": 88, "verschil_pct": -12.5, "reden": ""}
+    did = {"schatting": -150.0, "ci95_onder": -300.0, "ci95_boven": 0.5, "n_interventie": 88,
+           "n_vergelijking": 66, "reden": ""}
+    t = _bereken(regio, "gezinsregie", overgenomen={"pg_totaal": bmi, "kostentabel": kt, "did": did})
+    pg = _rij(t, "pg_verandering")
+    assert (pg["waarde"], pg["ci95_onder"], pg["ci95_boven"], pg["n_paren"]) == (-0.123, -0.2, -0.05, 77)
+    kv = _rij(t, "kosten_verschil")
+    assert (kv["waarde"], kv["ci95_onder"], kv["ci95_boven"], kv["n_deelnemers"]) == (
+        -321.0, -400.0, -250.0, 88)
+    assert _rij(t, "kosten_verschil_pct")["waarde"] == -12.5
+    d = _rij(t, "kosten_did")
+    assert (d["waarde"], d["ci95_onder"], d["ci95_boven"], d["n_deelnemers"], d["n_vergelijking"]) == (
+        -150.0, -300.0, 0.5, 88, 66)
+    # what is not handed over is computed as without overgenomen
+    zonder = per_interventie["gezinsregie"]
+    for ind, groep in (("pg_verandering_ses", "ses_laag"), ("rapportcijfer", "alle"),
+                       ("uitval_ses", "kloof_laag_hoog"), ("werkplezier", "alle")):
+        pd.testing.assert_series_equal(_rij(t, ind, groep), _rij(zonder, ind, groep))
+    # no comparison group handed over: a row with the reason
+    t = _bereken(regio, "czv-kind", overgenomen={"kostentabel": kt, "did": None})
+    r = _rij(t, "kosten_did")
+    assert r["status"] == "niet_te_berekenen" and r["reden"] == "geen vergelijkingsgroep in de data"
 
 
-def test_regiotabel_onderdrukt_regiorij_als_een_interventie_onderdrukt_is():
-    a = quintuple.secundair_onderdrukken(_ses_tabel(40, 30, 4, "a"), 10)
-    b = quintuple.secundair_onderdrukken(_ses_tabel(50, 30, 30, "b"), 10)
-    regio = _ses_tabel(90, 60, 34, quintuple.REGIO)
-    t = quintuple.regiotabel([a, b], regio, 10)
-    r = t[t["interventie"] == quintuple.REGIO].set_index("groep")
-    assert not r.loc["ses_laag", "onderdrukt"]
-    assert r.loc["ses_hoog", "onderdrukt"] and r.loc["ses_midden", "onderdrukt"]
-    assert set(t["interventie"]) == {"a", "b", quintuple.REGIO}
+def test_regiotabel_voegt_samen_zonder_te_onderdrukken(regio, per_interventie):
+    r = _bereken(regio, quintuple.REGIO)
+    leeg = per_interventie["czv-kind"].iloc[0:0]
+    t = quintuple.regiotabel([per_interventie["czv-kind"], leeg, per_interventie["gezinsregie"]], r)
+    assert list(t.columns) == quintuple.KOLOMMEN
+    assert list(dict.fromkeys(t["interventie"])) == ["czv-kind", "gezinsregie", quintuple.REGIO]
+    # the rows as computed, nothing hidden (disclosure control is the engine's, for the region)
+    delen = [per_interventie["czv-kind"], per_interventie["gezinsregie"], r]
+    pd.testing.assert_frame_equal(t, pd.concat(delen, ignore_index=True))
+    assert "onderdrukt" not in t and "onderdrukking" not in t
+    # pooled: the region's SES groups hold the started participants of all interventies
+    ses = t[(t["indicator"] == "uitval_ses") & (t["groep"] == "ses_laag")].set_index("interventie")["n"]
+    d = regio.tabellen["deelnemers"]
+    d = d[(d["onderzoeksgroep"].fillna("interventie") == "interventie") & d["startdatum"].notna()]
+    assert ses[quintuple.REGIO] == (d.drop_duplicates("pseudo_id")["ses_groep"] == "laag").sum()
+    assert ses[quintuple.REGIO] > ses["czv-kind"] + ses["gezinsregie"]
 
 
 # ---------------------------------------------------------------------------------------------

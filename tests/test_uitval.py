@@ -56,14 +56,42 @@ def _schud(df: pd.DataFrame, seed: int) -> pd.DataFrame:
 # ----------------------------------------------------------------------------- 1. flow
 
 
+STROOM_KOLOMMEN = ["stap_nr", "stap", "van", "soort", "groep", "reden", "n"]
+
+
 def test_stroom_telt_als_in_r(deelnemers, metingen):
     stroom = u.deelnemersstroom(deelnemers, metingen)
+    assert list(stroom.columns) == STROOM_KOLOMMEN
     stap = stroom[stroom["soort"] == "stap"].set_index("stap")["n"]
-    # R: nested intersections of pseudo_id sets (tests/r/uitval.R, section 1)
-    for naam, n in REF["stroom"].items():
-        assert stap[naam] == n, naam
+    assert list(stap.index) == list(u.STAPPEN)
+    # R: nrow(deelnemers), length(st) (tests/r/uitval.R, section 1)
+    assert stap["aangemeld"] == REF["stroom"]["aangemeld"] == 400
+    assert stap["gestart"] == REF["stroom"]["gestart"] == 357
+    verlies = stroom[stroom["soort"] == "verlies"].set_index("groep")["n"]
+    assert list(verlies.index) == ["niet_gestart", "uitgevallen", "nog_actief"]
+    # R: prop.test(sum(gs$status == "uitgevallen"), nrow(gs)) -> x = 96, n = 357
+    assert verlies["uitgevallen"] == REF["wilson_totaal"]["x"] == 96
+    assert stap["gestart"] == REF["wilson_totaal"]["n"]
+    # "afgerond" is status afgerond, as everywhere else (not the nested "measured at every
+    # moment" of the earlier flow, R's ref$stroom$afgerond = 121). R: Table 1 afronders
+    # (status == "afgerond") -> n = 157 for leeftijd_start (none missing)
+    afronders = REF["tabel1"]["leeftijd_start"]["groepen"][1]
+    assert afronders["groep"] == "afronders"
+    assert stap["afgerond"] == afronders["n"] + afronders["n_ontbrekend"] == 157
+    assert stap["afgerond"] == (deelnemers["status"] == "afgerond").sum()
+    assert verlies["niet_gestart"] == stap["aangemeld"] - stap["gestart"]
+    assert verlies["nog_actief"] == (deelnemers["status"] == "gestart").sum() == 104
+    # measurements beside the flow: started and measured at the moment, whatever happened
+    # at the other moments. R: length(intersect(st, gemeten("T0"))) -> 339
+    meting = stroom[stroom["soort"] == "meting"].set_index("stap")["n"]
+    assert meting["gemeten_T0"] == REF["stroom"]["gemeten_T0"] == 339
+    gestart = set(deelnemers.loc[deelnemers["startdatum"].notna(), "pseudo_id"])
+    for mm in ("T0", "T1", "T2"):
+        gemeten = set(metingen.loc[metingen["meetmoment"] == mm, "pseudo_id"])
+        assert meting[f"gemeten_{mm}"] == len(gestart & gemeten), mm
+    # not nested any more: T1 counts those measured at T1 but not at T0 too
+    assert meting["gemeten_T1"] > REF["stroom"]["gemeten_T1"]
     u.controleer_stroom(stroom, deelnemers)  # does not raise
-    assert (stroom["status"] == "ok").all()
 
 
 def test_stroom_redenen_klein_voorbeeld():
@@ -74,46 +102,84 @@ def test_stroom_redenen_klein_voorbeeld():
         "reden_uitval": [None, "verhuisd", None, None, None, None],
     })
     metingen = pd.DataFrame({
-        "pseudo_id": ["A002", "A003", "A004", "A004", "A005", "A005", "A005", "A006"],
-        "meetmoment": ["T0", "T0", "T0", "T1", "T0", "T1", "T2", "T0"],
+        "pseudo_id": ["A001", "A002", "A003", "A004", "A004", "A005", "A005", "A005", "A006",
+                      "X999"],
+        "meetmoment": ["T0", "T0", "T0", "T0", "T1", "T0", "T1", "T2", "T0", "T1"],
     })
     s = u.deelnemersstroom(deelnemers, metingen)
-    verlies = {(r.stap, r.reden_uitval): r.n for r in s[s["soort"] == "uitval"].itertuples()}
-    assert verlies == {
-        ("gestart", "niet_gestart"): 1,           # A001
-        ("gemeten_T1", "verhuisd"): 1,            # A002, reason from reden_uitval
-        ("gemeten_T1", "nog_actief"): 1,          # A003 still in the intervention
-        ("gemeten_T1", "onbekend"): 1,            # A006 dropped out without a reason
-        ("gemeten_T2", "geen_meting"): 1,         # A004 completed but no T2
-    }
-    stap = s[s["soort"] == "stap"].set_index("stap")["n"].to_dict()
-    assert stap == {"aangemeld": 6, "gestart": 5, "gemeten_T0": 5, "gemeten_T1": 2,
-                    "gemeten_T2": 1, "afgerond": 1}
+    assert list(s.columns) == STROOM_KOLOMMEN
+    rijen = [(r.stap_nr, r.stap, r.van, r.soort, r.groep, r.reden, r.n) for r in s.itertuples()]
+    assert rijen == [
+        (0, "aangemeld", "", "stap", "", "", 6),
+        (1, "gestart", "aangemeld", "stap", "", "", 5),
+        (1, "gestart", "aangemeld", "verlies", "niet_gestart", "", 1),       # A001
+        (2, "afgerond", "gestart", "stap", "", "", 2),                        # A004, A005
+        (2, "afgerond", "gestart", "verlies", "uitgevallen", "", 2),          # A002, A006
+        (2, "afgerond", "", "reden", "uitgevallen", "onbekend", 1),           # A006, no reason
+        (2, "afgerond", "", "reden", "uitgevallen", "verhuisd", 1),           # A002
+        (2, "afgerond", "gestart", "verlies", "nog_actief", "", 1),           # A003
+        # A001 (not started) and X999 (not a participant) are not counted
+        (3, "gemeten_T0", "", "meting", "", "", 5),
+        (4, "gemeten_T1", "", "meting", "", "", 2),                           # A004 (no T2), A005
+        (5, "gemeten_T2", "", "meting", "", "", 1),
+    ]
+    assert set(s.loc[s["soort"] == "verlies", "groep"]) == set(u.VERLIESGROEPEN)
     u.controleer_stroom(s, deelnemers)
+
+
+def test_stroom_afgerond_is_status_afgerond(deelnemers, metingen):
+    # a completer without measurements still completed; measurements do not move anyone
+    stroom = u.deelnemersstroom(deelnemers, metingen.iloc[0:0])
+    stap = stroom[stroom["soort"] == "stap"].set_index("stap")["n"]
+    assert stap["afgerond"] == (deelnemers["status"] == "afgerond").sum()
+    assert (stroom.loc[stroom["soort"] == "meting", "n"] == 0).all()
+    pd.testing.assert_frame_equal(stroom[stroom["soort"] != "meting"],
+                                  u.deelnemersstroom(deelnemers, metingen)
+                                  .query("soort != 'meting'"))
 
 
 def test_controleer_stroom_vangt_fouten(deelnemers, metingen):
     stroom = u.deelnemersstroom(deelnemers, metingen)
     kapot = stroom.copy()
-    rij = kapot.index[(kapot["soort"] == "uitval") & (kapot["stap"] == "gemeten_T1")][0]
+    rij = kapot.index[(kapot["soort"] == "verlies") & (kapot["groep"] == "nog_actief")][0]
     kapot.loc[rij, "n"] -= 1  # one participant lost without a trace
-    with pytest.raises(u.StroomFout, match="niet verantwoord"):
+    with pytest.raises(u.StroomFout, match=r"gestart \(357\) ≠ afgerond \(157\) \+ verlies "
+                                           r"\(199\): \+1 deelnemers niet verantwoord"):
+        u.controleer_stroom(kapot, deelnemers)
+    kapot = stroom.copy()
+    kapot.loc[(kapot["soort"] == "verlies") & (kapot["groep"] == "niet_gestart"), "n"] += 2
+    with pytest.raises(u.StroomFout, match="aangemeld .* -2 deelnemers niet verantwoord"):
         u.controleer_stroom(kapot, deelnemers)
     with pytest.raises(u.StroomFout, match="eerste stap"):
         u.controleer_stroom(stroom, deelnemers.iloc[:-1])
     negatief = stroom.copy()
     negatief.loc[negatief.index[-1], "n"] = -1
-    with pytest.raises(u.StroomFout):
+    with pytest.raises(u.StroomFout, match="niet-negatieve"):
         u.controleer_stroom(negatief, deelnemers)
+    te_veel = stroom.copy()
+    te_veel.loc[te_veel["stap"] == "gemeten_T0", "n"] = 358
+    with pytest.raises(u.StroomFout, match="meetmoment telt meer deelnemers"):
+        u.controleer_stroom(te_veel, deelnemers)
+    te_veel.loc[te_veel["stap"] == "gemeten_T0", "n"] = 357  # everyone who started: fine
+    u.controleer_stroom(te_veel, deelnemers)
 
 
 def test_stroom_figuur(deelnemers, metingen):
     stroom = u.deelnemersstroom(deelnemers, metingen)
-    assert isinstance(figuur_deelnemersstroom(stroom), Figure)
-    onderdrukt = stroom.assign(n=stroom["n"].where(stroom["n"] > 7))  # after suppression
+    fig = figuur_deelnemersstroom(stroom)
+    assert isinstance(fig, Figure)
+    teksten = [t.get_text() for t in fig.axes[0].texts]
+    for tekst in ("Aangemeld", "n = 400", "Gestart", "n = 357", "Afgerond", "n = 157",
+                  "Niet gestart: n = 43", "Uitgevallen: n = 96",
+                  "Nog actief op de peildatum: n = 104", "• reden onbekend",
+                  "T0: 339   ·   T1: 244   ·   T2: 146"):
+        assert tekst in teksten, tekst
+    # without the companion columns (before disclosure control), an empty count is drawn
+    # as suppressed
+    onderdrukt = stroom.assign(n=stroom["n"].where(stroom["n"] > 12))
     fig = figuur_deelnemersstroom(onderdrukt, titel="Na onderdrukking")
     teksten = " ".join(t.get_text() for t in fig.axes[0].texts)
-    assert "onderdrukt" in teksten and "Gestart met de interventie" in teksten
+    assert "onderdrukt" in teksten and "Gestart" in teksten and "Na onderdrukking" in teksten
 
 
 # ----------------------------------------------------------------------------- 2. rates
@@ -381,6 +447,19 @@ def test_gevoeligheid_imputatie_binnen_monte_carlo_tolerantie(gevoeligheid):
     assert r["m_imputaties"] == 20 and r["status"] == "ok"
 
 
+def test_meervoudige_imputatie_is_de_mi_rij_van_gevoeligheid(deelnemers, metingen, gevoeligheid):
+    """For callers that have the completers and mixed-model rows already: only the MI row,
+    with the same population, imputation model, pooling and seed."""
+    mi = u.meervoudige_imputatie(metingen, deelnemers, "bmi_z", pre="T0", post="T1",
+                                 covariaten=["ses_score", "leeftijd_start"], m=20, seed=20240611)
+    assert list(mi["methode"]) == ["meervoudige_imputatie"]
+    verwacht = gevoeligheid[gevoeligheid["methode"] == "meervoudige_imputatie"]
+    # m_imputaties is float there only because the other two rows leave it empty
+    pd.testing.assert_frame_equal(mi, verwacht.reset_index(drop=True), check_dtype=False)
+    with pytest.raises(ValueError, match="m = 20"):
+        u.meervoudige_imputatie(metingen, deelnemers, "bmi_z", m=5)
+
+
 def test_rubin_df_als_mice_pool():
     # R: mice:::barnard.rubin(m = 20, b = 0.000178218, t = 0.0006965279, dfcom = 317)
     #    -> 122.8595 (pool()$pooled$df for the reference data set)
@@ -461,15 +540,22 @@ def test_volgorde_van_rijen_verandert_niets(deelnemers, metingen, baseline, gevo
 # ----------------------------------------------------------------------------- release
 
 
-def test_stroom_totaalrij_per_stap(deelnemers, metingen):
+def test_stroom_redenen_tellen_op_tot_uitgevallen(deelnemers, metingen):
     stroom = u.deelnemersstroom(deelnemers, metingen)
-    totaal = stroom[stroom["soort"] == "uitval_totaal"].set_index("stap")["n"]
-    redenen = stroom[stroom["soort"] == "uitval"].groupby("stap")["n"].sum()
-    assert list(totaal.index) == list(stroom.loc[stroom["stap_nr"] > 0, "stap"].unique())
-    pd.testing.assert_series_equal(totaal[redenen.index], redenen, check_names=False)
+    redenen = stroom[stroom["soort"] == "reden"]
+    uitgevallen = stroom[(stroom["soort"] == "verlies") & (stroom["groep"] == "uitgevallen")]
+    assert len(uitgevallen) == 1 and (redenen["groep"] == "uitgevallen").all()
+    assert redenen["n"].sum() == uitgevallen["n"].iloc[0]
+    # every reden_uitval of a dropout, and a dropout without one as "onbekend"
+    uitvallers = deelnemers[deelnemers["status"] == "uitgevallen"]
+    verwacht = uitvallers["reden_uitval"].fillna("onbekend").value_counts()
+    assert redenen.set_index("reden")["n"].to_dict() == verwacht.to_dict()
+    # largest first, ties by code
+    assert list(redenen["reden"]) == ["geen_motivatie", "praktische_redenen",
+                                      "medische_redenen", "verhuisd", "onbekend"]
     kapot = stroom.copy()
-    kapot.loc[kapot.index[kapot["soort"] == "uitval_totaal"][1], "n"] += 1
-    with pytest.raises(u.StroomFout, match="som van de redenen"):
+    kapot.loc[kapot.index[kapot["soort"] == "reden"][1], "n"] += 1
+    with pytest.raises(u.StroomFout, match=r"uitgevallen \(96\) ≠ som van de redenen \(97\)"):
         u.controleer_stroom(kapot, deelnemers)
 
 
@@ -505,17 +591,29 @@ def test_km_op_vaste_tijden_zonder_uitval():
     assert "Geen uitvalcurve" in teksten
 
 
-def test_stroomfiguur_na_onderdrukking_toont_kleiner_dan(deelnemers, metingen):
+def test_stroomfiguur_na_onderdrukking_toont_nooit_kleiner_dan(deelnemers, metingen):
     stroom = u.deelnemersstroom(deelnemers, metingen)
-    klein = (stroom["n"] > 0) & (stroom["n"] < 10)
-    assert klein.any()
-    onderdrukt = stroom.assign(n=stroom["n"].where(~klein), stap_nr=stroom["stap_nr"].where(~klein))
-    teksten = " ".join(t.get_text() for t in figuur_deelnemersstroom(onderdrukt, min_n=10).axes[0].texts)
-    assert ": <10" in teksten and "onderdrukt" not in teksten
-    # secondary suppression (column from disclosure control) is not a small count
-    secundair = onderdrukt.assign(onderdrukking=np.where(klein, "secundair", ""))
-    teksten = " ".join(t.get_text() for t in figuur_deelnemersstroom(secundair, min_n=10).axes[0].texts)
-    assert "onderdrukt" in teksten and "<10" not in teksten
+    klein = (stroom["n"] > 0) & (stroom["n"] < 13)
+    assert klein.sum() == 3  # medische redenen, verhuisd, onbekend
+    # as released: the cell emptied and named in onderdrukking (column:reden)
+    vrij = stroom.assign(n=stroom["n"].astype("Int64").where(~klein),
+                         onderdrukking=np.where(klein, "n:aantal", ""))
+    teksten = [t.get_text() for t in figuur_deelnemersstroom(vrij, min_n=13).axes[0].texts]
+    # a hidden count is not necessarily small: never "<min_n"
+    assert not any("<" in t for t in teksten)
+    assert teksten.count("onderdrukt") == 3
+    assert "Uitgevallen: n = 96" in teksten
+    # an empty cell that disclosure control did not remove is "not applicable"
+    leeg = vrij.assign(onderdrukking="")
+    teksten = [t.get_text() for t in figuur_deelnemersstroom(leeg).axes[0].texts]
+    assert teksten.count("–") == 3 and "onderdrukt" not in teksten
+    # a suppressed stage count
+    stap = vrij.copy()
+    rij = stap.index[stap["stap"] == "afgerond"][0]
+    stap.loc[rij, "n"] = pd.NA
+    stap.loc[rij, "onderdrukking"] = "n:aantal"
+    teksten = [t.get_text() for t in figuur_deelnemersstroom(stap).axes[0].texts]
+    assert "n onderdrukt" in teksten and "n = 157" not in teksten
 
 
 def test_conclusie_met_titel(gevoeligheid):
