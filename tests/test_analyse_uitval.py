@@ -365,11 +365,6 @@ def test_primaire_uitkomst_kind(regio, spec, verwacht):
     assert au.primaire_uitkomst(ctx) == verwacht  # one definition
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "Context.primaire_uitkomst takes the dictionary's primary outcome (bmi_z) whenever it has "
-    "data, also when interventies.<code>.uitkomsten leaves it out: voor_na then does not "
-    "analyse it (no Holm anywhere), uitval's gevoeligheid has only the imputation row and its "
-    "conclusie says 'gelijk' from that one method"))
 def test_primaire_uitkomst_is_een_geanalyseerde_uitkomst(regio, tmp_path):
     config = _config({"czv-kind": {"uitkomsten": ["rapportcijfer_leven"]}})
     prim = Context(config, "czv-kind", regio).primaire_uitkomst

@@ -108,7 +108,10 @@ def _estimand(config: dict[str, Any]) -> None:
     mm = list(config["meetmomenten"])
     b["pre"] = b.get("pre") or mm[0]
     b["post"] = b.get("post") or mm[-1]
-    paren = [tuple(p) for p in (config.get("voor_na") or {}).get("paren", [])]
+    vn = config.setdefault("voor_na", {})
+    if not vn.get("paren"):  # default: the first meetmoment against each later one
+        vn["paren"] = [[mm[0], m] for m in mm[1:]]
+    paren = [tuple(p) for p in vn["paren"]]
     if paren and (b["pre"], b["post"]) not in paren:
         raise ConfigFout("De configuratie is ongeldig:\n  - bevindingen: het venster "
                          f"{b['pre']}–{b['post']} staat niet in voor_na.paren "

@@ -169,7 +169,6 @@ def interventie_meta(config: dict[str, Any], interventie: str, bronnen: Path, ui
         "naam": spec["naam"],
         "doelgroep": spec["doelgroep"],
         "doelgroep_omschrijving": spec.get("doelgroep_omschrijving", ""),
-        "primaire_uitkomst": spec.get("primaire_uitkomst", ""),
         "beschrijving": " ".join(spec.get("beschrijving", "").split()),
         "regio": config["regio"],
         "regio_naam": config.get("regio_naam") or config["regio"],

@@ -259,16 +259,18 @@ class Context:
     @cached_property
     def primaire_uitkomst(self) -> str | None:
         """The interventie's primary outcome: ``interventies.<code>.primaire_uitkomst``
-        in the config, else the outcome the data dictionary marks as primary when it is
-        measured for this interventie, else None. The one definition every analysis uses."""
+        in the config, else the outcome the data dictionary marks as primary when this
+        interventie analyses it (measured, and in ``interventies.<code>.uitkomsten`` when
+        that is set), else None. The one definition every analysis uses."""
+        from evaluatie import beschrijving, woordenboek
+
         gekozen = self.spec.get("primaire_uitkomst")
         if gekozen:
             return str(gekozen)
-        from evaluatie import woordenboek
-
-        m = self.metingen
+        # the dictionary's primary outcome, if this interventie analyses it
+        geanalyseerd = beschrijving.uitkomsten_voor(self.metingen, self.spec.get("uitkomsten"))
         for naam, u in woordenboek.uitkomsten().items():
-            if u.primair and naam in m.columns and m[naam].notna().any():
+            if u.primair and naam in geanalyseerd:
                 return naam
         return None
 

@@ -330,9 +330,10 @@ def veilig_histogram(klassen: pd.DataFrame, min_n: int) -> pd.DataFrame:
     De eerste en laatste getoonde klasse worden zo gekozen dat alles daarbuiten samen ten
     minste ``min_n`` telt; die deelnemers komen in een open klasse ("lager dan" /
     "hoger dan", ``klasse_onder`` resp. ``klasse_boven`` leeg). Telt een staart minder dan
-    ``min_n``, dan gaat hij op in de eerstvolgende klasse(n) tot die grens gehaald is. Zo
-    verraadt geen klassegrens een uitschieter; kleine klassen binnen het bereik laat de
-    onthullingscontrole daarna weg.
+    ``min_n``, dan gaat hij op in de eerstvolgende klasse(n) tot die grens gehaald is; de
+    rechterstaart mag daarbij alle getoonde klassen opnemen (twee open klassen), en lukt
+    ook dat niet, dan is er één klasse met iedereen. Zo verraadt geen klassegrens een
+    uitschieter; kleine klassen binnen het bereik laat de onthullingscontrole daarna weg.
     """
     if klassen.empty:
         return klassen
@@ -345,21 +346,33 @@ def veilig_histogram(klassen: pd.DataFrame, min_n: int) -> pd.DataFrame:
                                    or n[eerste] < min_n):
         eerste += 1
     laatste = len(k) - 1
-    while laatste > eerste and (0 < (cum_r[laatste + 1] if laatste < len(k) - 1 else 0) < min_n
-                                or n[laatste] < min_n):
+
+    def rechts(j: int) -> int:  # the persons beyond class j
+        return int(cum_r[j + 1]) if j < len(k) - 1 else 0
+
+    # the right tail may take every shown class (laatste = eerste - 1: two open classes)
+    while laatste >= eerste and (0 < rechts(laatste) < min_n or n[laatste] < min_n):
         laatste -= 1
+    # still too small: move the boundary left while the left tail keeps min_n
+    while 0 < rechts(laatste) < min_n and eerste > 0 and cum_l[eerste - 1] - n[eerste - 1] >= min_n:
+        eerste -= 1
+        laatste = eerste - 1
     rijen = []
     basis = {c: k[c].iloc[0] for c in ("uitkomst", "pre", "post", "n_totaal")}
-    if eerste > 0:
+    if 0 < rechts(laatste) < min_n or (eerste > 0 and 0 < cum_l[eerste - 1] < min_n):
+        # no split leaves both tails at min_n: one class holds everyone
+        return pd.DataFrame([{**basis, "klasse_onder": np.nan, "klasse_boven": np.nan,
+                              "n": int(n.sum())}])[list(klassen.columns)]
+    if eerste > 0 and n[:eerste].sum() > 0:  # (empty classes beyond the data are dropped)
         rijen.append({**basis, "klasse_onder": np.nan,
                       "klasse_boven": float(k["klasse_onder"].iloc[eerste]),
                       "n": int(n[:eerste].sum())})
     for i in range(eerste, laatste + 1):
         rijen.append({**basis, "klasse_onder": float(k["klasse_onder"].iloc[i]),
                       "klasse_boven": float(k["klasse_boven"].iloc[i]), "n": int(n[i])})
-    if laatste < len(k) - 1:
-        rijen.append({**basis, "klasse_onder": float(k["klasse_boven"].iloc[laatste]),
-                      "klasse_boven": np.nan, "n": int(n[laatste + 1:].sum())})
+    if laatste < len(k) - 1 and rechts(laatste) > 0:
+        rijen.append({**basis, "klasse_onder": float(k["klasse_onder"].iloc[laatste + 1]),
+                      "klasse_boven": np.nan, "n": rechts(laatste)})
     return pd.DataFrame(rijen)[list(klassen.columns)]
 
 
