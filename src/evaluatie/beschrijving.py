@@ -39,7 +39,21 @@ def voeg_pg_totaal_toe(metingen: pd.DataFrame) -> pd.DataFrame:
     return uit
 
 
-def beschrijf(metingen: pd.DataFrame, uitkomsten: list[str], meetmomenten: list[str]) -> pd.DataFrame:
+def met_voormeting(metingen: pd.DataFrame, uitkomst: str, voormeting: str) -> pd.DataFrame:
+    """The rows of participants with a value of ``uitkomst`` at ``voormeting`` (all their
+    meetmomenten): the baseline cohort of that outcome."""
+    ids = metingen.loc[(metingen["meetmoment"].astype(str) == voormeting) & metingen[uitkomst].notna(),
+                       "pseudo_id"]
+    return metingen[metingen["pseudo_id"].isin(set(ids))]
+
+
+def populatie(meetmoment: str, voormeting: str | None) -> str:
+    """``alle`` for the baseline (or without one), ``met_voormeting`` for later moments."""
+    return "alle" if voormeting is None or meetmoment == voormeting else "met_voormeting"
+
+
+def beschrijf(metingen: pd.DataFrame, uitkomsten: list[str], meetmomenten: list[str],
+              voormeting: str | None = None) -> pd.DataFrame:
     """Number measured and mean (SD) of each outcome at each meetmoment.
 
     Parameters
@@ -50,29 +64,38 @@ def beschrijf(metingen: pd.DataFrame, uitkomsten: list[str], meetmomenten: list[
         Outcome columns to describe.
     meetmomenten
         Meetmomenten in order.
+    voormeting
+        With a voormeting, a later meetmoment counts only participants who were also
+        measured on that outcome at the voormeting (the baseline cohort; column
+        ``populatie``). Then each later cell holds the people of the pre/post comparison
+        with the voormeting, and no count of people measured later but not at baseline
+        (usually a handful) can be had by subtraction.
 
     Returns
     -------
     DataFrame
         One row per outcome x meetmoment, with columns ``uitkomst``, ``meetmoment``,
-        ``n`` (participants with a non-missing value), ``gemiddelde`` and ``sd``
-        (sample SD, ``ddof=1``; missing when ``n < 2``).
+        ``populatie`` (:func:`populatie`), ``n`` (participants with a non-missing value),
+        ``gemiddelde`` and ``sd`` (sample SD, ``ddof=1``; missing when ``n < 2``).
 
     Notes
     -----
-    Available-case: each cell uses every participant measured on that outcome at that
-    moment, so the cells of one outcome may hold different people. Participants are
-    never counted twice: (pseudo_id, meetmoment) is unique by validation.
+    Available-case within the population: each cell uses every participant measured on
+    that outcome at that moment. Participants are never counted twice: (pseudo_id,
+    meetmoment) is unique by validation.
     """
     rijen = []
     for u in uitkomsten:
+        mu = met_voormeting(metingen, u, voormeting) if voormeting else metingen
         for t in meetmomenten:
-            x = metingen.loc[metingen["meetmoment"] == t, u].dropna().astype(float)
+            bron = metingen if populatie(t, voormeting) == "alle" else mu
+            x = bron.loc[bron["meetmoment"] == t, u].dropna().astype(float)
             rijen.append({
                 "uitkomst": u,
                 "meetmoment": t,
+                "populatie": populatie(t, voormeting),
                 "n": int(x.size),
                 "gemiddelde": float(x.mean()) if x.size else float("nan"),
                 "sd": float(x.std(ddof=1)) if x.size > 1 else float("nan"),
             })
-    return pd.DataFrame(rijen, columns=["uitkomst", "meetmoment", "n", "gemiddelde", "sd"])
+    return pd.DataFrame(rijen, columns=["uitkomst", "meetmoment", "populatie", "n", "gemiddelde", "sd"])

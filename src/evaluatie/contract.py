@@ -130,8 +130,13 @@ class Kolom:
     #: does the value (with the others of its row) give its basis count away? A mean with
     #: its SD and t-interval, a percentage, a df of n − 1 do; a logit coefficient does not.
     #: A revealing value is hidden whenever its basis is; one that is not, only when the
-    #: basis may be smaller than ``min_n``.
-    onthult: bool = True
+    #: basis is smaller than ``min_n``. A tuple names the basis columns it reveals (a row
+    #: of one estimator reveals its count, a row of another does not).
+    onthult: bool | tuple[str, ...] = True
+
+    def onthult_basis(self, basis: str) -> bool:
+        """Does this value give the count in basis column (or template) ``basis`` away?"""
+        return self.onthult if isinstance(self.onthult, bool) else basis in self.onthult
 
     def __post_init__(self) -> None:
         if self.soort not in SOORTEN:
@@ -164,11 +169,13 @@ def aantal(naam: str, omschrijving: str = "", grootheid: str | None = None,
 
 
 def statistiek(naam: str, omschrijving: str = "", basis: str | Sequence[str] | None = None,
-               dtype: str = "float64", volgt: Sequence[str] = (), onthult: bool = True) -> Kolom:
+               dtype: str = "float64", volgt: Sequence[str] = (),
+               onthult: bool | Sequence[str] = True) -> Kolom:
     """A statistic over persons; suppressed when a count in ``basis`` is (``onthult=False``:
-    only when that count may be below ``min_n``, see :class:`Kolom`)."""
+    only when that count is below ``min_n``; a sequence: the basis columns it reveals; see
+    :class:`Kolom`)."""
     return Kolom(naam, "statistiek", dtype, omschrijving, basis=_basis(basis), volgt=tuple(volgt),
-                 onthult=onthult)
+                 onthult=onthult if isinstance(onthult, bool) else tuple(onthult))
 
 
 def aandeel(naam: str, omschrijving: str = "", *, teller: str, noemer: str,
@@ -289,6 +296,8 @@ class Tabel:
             for b in self.basis_van(k):
                 if "/" not in b and (b not in per_naam or per_naam[b].soort != "aantal"):
                     raise ContractFout(f"kolom {k.naam!r}: basis {b!r} is geen aantal in de tabel")
+            if not isinstance(k.onthult, bool) and not set(k.onthult) <= set(self.basis_van(k)):
+                raise ContractFout(f"kolom {k.naam!r}: onthult {list(k.onthult)} staat niet in de basis")
             for v in k.volgt:
                 if v not in per_naam or per_naam[v].soort != "bedrag":
                     raise ContractFout(f"kolom {k.naam!r}: volgt {v!r}, geen bedrag in de tabel")
@@ -574,7 +583,9 @@ def documentatie(analyses: Mapping[str, tuple[str, Mapping[str, Tabel]]]) -> str
         "`kolom:tekst`). Een onderdrukte cel is leeg.",
         "",
         "Soorten kolommen: *aantal* (personen; onder de drempel onderdrukt), *statistiek* "
-        "(rust op de genoemde aantallen en verdwijnt met hen), *aandeel* (teller/noemer), "
+        "(rust op de genoemde aantallen en verdwijnt met hen; een statistiek die het aantal niet "
+        "prijsgeeft, zoals een modelschatting, blijft staan zolang dat aantal minstens de drempel "
+        "is), *aandeel* (teller/noemer), "
         "*bedrag* (som in euro; dominantieregel), *code* en *tekst* (alleen uit een vaste "
         "woordenlijst), *sleutel* en *instelling* (nooit onderdrukt).",
         "",
@@ -588,6 +599,9 @@ def documentatie(analyses: Mapping[str, tuple[str, Mapping[str, Tabel]]]) -> str
                 if k.soort == "hulp":
                     continue
                 rust = ", ".join(f"`{b}`" for b in spec.basis_van(k))
+                if rust and k.soort == "statistiek" and k.onthult is not True:
+                    rust += (" (geeft het aantal niet prijs)" if k.onthult is False else
+                             f" (geeft alleen {', '.join(f'`{b}`' for b in k.onthult)} prijs)")
                 if k.soort == "aandeel":
                     rust = f"`{k.teller}` / `{k.noemer}`"
                 if k.grootheid:

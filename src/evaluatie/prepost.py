@@ -1096,7 +1096,8 @@ def corrigeer_multipliciteit(
 # ---------------------------------------------------------------------------------------------
 # 6. Geaggregeerde tabellen voor figuren
 # ---------------------------------------------------------------------------------------------
-def gemiddelden_per_meetmoment(metingen: pd.DataFrame, uitkomsten: Sequence[str]) -> pd.DataFrame:
+def gemiddelden_per_meetmoment(metingen: pd.DataFrame, uitkomsten: Sequence[str],
+                               voormeting: str | None = None) -> pd.DataFrame:
     """Gemiddelde met 95%-BI per uitkomst per meetmoment (alle beschikbare waarnemingen).
 
     Parameters
@@ -1105,12 +1106,15 @@ def gemiddelden_per_meetmoment(metingen: pd.DataFrame, uitkomsten: Sequence[str]
         Lang formaat met ``pseudo_id``, ``meetmoment`` en de uitkomstkolommen.
     uitkomsten : Sequence[str]
         Uitkomstkolommen.
+    voormeting : str, optional
+        Tellen latere meetmomenten alleen deelnemers die op de voormeting ook gemeten zijn
+        (zie :func:`evaluatie.beschrijving.beschrijf`; kolom ``populatie``).
 
     Returns
     -------
     pandas.DataFrame
         Eén rij per uitkomst x meetmoment (oplopend) met ``uitkomst``, ``meetmoment``,
-        ``n`` (niet-ontbrekende waarnemingen), ``gemiddelde``, ``sd`` (n − 1),
+        ``populatie``, ``n`` (niet-ontbrekende waarnemingen), ``gemiddelde``, ``sd`` (n − 1),
         ``ci95_onder``, ``ci95_boven`` (t-verdeling, n − 1 df), ``status``, ``reden``.
 
     Notes
@@ -1118,14 +1122,18 @@ def gemiddelden_per_meetmoment(metingen: pd.DataFrame, uitkomsten: Sequence[str]
     Per meetmoment alle aanwezige waarnemingen (geen completers-eis), dus de samenstelling
     kan per meetmoment verschillen. Gevalideerd tegen R ``t.test(x)$conf.int``.
     """
+    from evaluatie.beschrijving import met_voormeting, populatie
+
     _controleer_kolommen(metingen, uitkomsten)
     rijen = []
     for uitkomst in uitkomsten:
+        mu = met_voormeting(metingen, uitkomst, voormeting) if voormeting else metingen
         for m in _sorteer_meetmomenten(metingen["meetmoment"]):
-            x = metingen.loc[metingen["meetmoment"].astype(str) == m, uitkomst].dropna()
+            bron = metingen if populatie(m, voormeting) == "alle" else mu
+            x = bron.loc[bron["meetmoment"].astype(str) == m, uitkomst].dropna()
             x = x.astype(float).to_numpy()
             n = len(x)
-            rij = {"uitkomst": uitkomst, "meetmoment": m, "n": n,
+            rij = {"uitkomst": uitkomst, "meetmoment": m, "populatie": populatie(m, voormeting), "n": n,
                    "gemiddelde": float(x.mean()) if n else np.nan,
                    "sd": float(x.std(ddof=1)) if n > 1 else np.nan,
                    "ci95_onder": np.nan, "ci95_boven": np.nan, "status": OK, "reden": ""}

@@ -24,7 +24,7 @@ import pandas as pd
 
 from evaluatie import woordenboek
 from evaluatie.analyses import Context
-from evaluatie.analyses.voor_na import PAREN
+from evaluatie.analyses.voor_na import MODEL, PAREN
 from evaluatie.contract import Tabel, aantal, code, instelling, sleutel, statistiek, tekst
 from evaluatie.oordeel import OORDELEN, RICHTINGEN
 
@@ -49,15 +49,17 @@ TABELLEN = {
             sleutel("schatter", f"Welke schatting: {', '.join(SCHATTERS)}"),
             sleutel("bron", "Tabel waarin deze schatting is berekend"),
             sleutel("hoger_is_beter", dtype="boolean"),
-            *[statistiek(k) for k in ("schatting", "ci95_onder", "ci95_boven", "p", "p_gecorrigeerd")],
+            # copies of the estimates: like their source, a completers row reveals its count,
+            # a model row does not
+            *[statistiek(k, onthult=("n_paren",)) for k in ("schatting", "ci95_onder", "ci95_boven",
+                                                           "p", "p_gecorrigeerd")],
             sleutel("correctie", "holm (primair), bh (secundair), geen"),
             instelling("alpha"),
             code("richting", woorden=RICHTINGEN), code("oordeel", woorden=OORDELEN),
-            aantal("n_deelnemers", "Deelnemers in het gemengde model",
-                   grootheid="model/{uitkomst}/{pre}", gewicht=20),
+            aantal("n_deelnemers", "Deelnemers met metingen (gemengd model)", grootheid=MODEL),
             aantal("n_paren", "Completers", grootheid=PAREN, gewicht=20),
             aantal("n_vergelijking", "Vergelijkingsgroep in het gemengde model (verschil-in-verschillen)",
-                   grootheid="model_vergelijking/{uitkomst}/{pre}", gewicht=20),
+                   grootheid="model_vergelijking/{uitkomst}/{pre}"),
             aantal("n_kosten_interventie", "Interventiegroep met kostengegevens",
                    grootheid="kosten/dln/interventie", gewicht=20),
             aantal("n_kosten_vergelijking", "Vergelijkingsgroep met kostengegevens",

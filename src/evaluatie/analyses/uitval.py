@@ -193,8 +193,9 @@ TABELLEN = {
         [
             sleutel("methode", "completers, gemengd_model of meervoudige_imputatie"),
             *[sleutel(k) for k in ("uitkomst", "pre", "post")],
-            *[statistiek(k) for k in ("schatting", "se", "ci95_onder", "ci95_boven", "df", "p",
-                                      "p_gecorrigeerd")],
+            # completers rows reveal their count (df = n − 1), model and imputation rows do not
+            *[statistiek(k, onthult=("n_paren",))
+              for k in ("schatting", "se", "ci95_onder", "ci95_boven", "df", "p", "p_gecorrigeerd")],
             code("richting", woorden=RICHTINGEN), code("oordeel", woorden=OORDELEN),
             aantal("n_paren", "Completers (completersrij)", grootheid=PAREN),
             aantal("n_deelnemers", "Deelnemers in het gemengde model", grootheid="model/{uitkomst}/{pre}"),

@@ -24,8 +24,19 @@ import pandas as pd
 
 from evaluatie import beschrijving, prepost, woordenboek
 from evaluatie.analyses import Context
-from evaluatie.analyses.beschrijving import GEMETEN
-from evaluatie.contract import Som, Tabel, aandeel, aantal, code, instelling, sleutel, statistiek, tekst
+from evaluatie.analyses.beschrijving import GEMETEN, GEMETEN_ALLE
+from evaluatie.contract import (
+    RijSom,
+    Som,
+    Tabel,
+    aandeel,
+    aantal,
+    code,
+    instelling,
+    sleutel,
+    statistiek,
+    tekst,
+)
 from evaluatie.fouten import ConfigFout
 from evaluatie.oordeel import OORDELEN, RICHTINGEN, oordeel
 
@@ -58,6 +69,9 @@ def _oordeel_kolommen() -> list:
 
 _PAAR = [sleutel("uitkomst", "Uitkomst (naam in het datawoordenboek, of pg_totaal)"),
          sleutel("pre", "Voormeting"), sleutel("post", "Nameting")]
+
+#: Participants of an outcome's model: everyone with at least one value of it.
+MODEL = "model/{uitkomst}/{pre}"
 
 TABELLEN = {
     "instellingen": Tabel(
@@ -94,9 +108,9 @@ TABELLEN = {
         ],
         basis="n_paren",
         relaties=[
-            Som("n_paren", GEMETEN.replace("{meetmoment}", "{pre}"), per=("uitkomst", "pre", "post"),
+            Som("n_paren", GEMETEN_ALLE.replace("{meetmoment}", "{pre}"), per=("uitkomst", "pre", "post"),
                 rest="alleen_voor/{uitkomst}/{pre}/{post}"),
-            Som("n_paren", GEMETEN.replace("{meetmoment}", "{post}"), per=("uitkomst", "pre", "post"),
+            Som("n_paren", GEMETEN_ALLE.replace("{meetmoment}", "{post}"), per=("uitkomst", "pre", "post"),
                 rest="alleen_na/{uitkomst}/{pre}/{post}"),
         ],
     ),
@@ -107,28 +121,26 @@ TABELLEN = {
         "richting en oordeel (evaluatie.prepost.gemengd_model).",
         [
             *_PAAR,
-            *[statistiek(k) for k in ("schatting", "se", "df", "t", "p", "ci95_onder", "ci95_boven")],
+            # a model estimate does not give the number of people away (unlike a mean with its
+            # SD and t-interval): it stays when that number is hidden but at least min_n
+            *[statistiek(k, onthult=False) for k in ("schatting", "se", "df", "t", "p", "ci95_onder",
+                                                     "ci95_boven")],
             code("toets", "Soort toets", TOETSEN),
-            aantal("n_deelnemers", "Deelnemers met ten minste één waarneming in het model",
-                   grootheid="model/{uitkomst}/{pre}", gewicht=20),
-            aantal("n_waarnemingen", "Waarnemingen in het model", grootheid="modelobs/{uitkomst}/{pre}",
-                   gewicht=20),
-            aantal("n_waarnemingen_meetmoment", "Waarnemingen op de nameting in het model",
-                   grootheid="modelobs/{uitkomst}/{pre}/{post}", gewicht=20),
-            statistiek("sigma2_deelnemer", "Variantie tussen deelnemers"),
-            statistiek("sigma2_residu", "Residuele variantie"),
+            aantal("n_deelnemers", "Deelnemers met ten minste één meting van de uitkomst (het model "
+                   "gebruikt wie daarvan ook de covariaten heeft)", grootheid=MODEL),
+            statistiek("sigma2_deelnemer", "Variantie tussen deelnemers", onthult=False),
+            statistiek("sigma2_residu", "Residuele variantie", onthult=False),
             sleutel("covariaten", "Covariaten (uit de configuratie)"),
             tekst("waarschuwing", "Melding van de schatter"),
             sleutel("primair", dtype="boolean"),
             *_oordeel_kolommen(), *_status(),
         ],
-        basis=("n_deelnemers", "n_waarnemingen_meetmoment"),
-        relaties=[
-            Som("n_waarnemingen_meetmoment", "modelobs/{uitkomst}/{pre}", per=("uitkomst", "pre"),
-                rest="modelobs/{uitkomst}/{pre}/overige"),
-            Som("n_waarnemingen_meetmoment", GEMETEN.replace("{meetmoment}", "{post}"),
-                per=("uitkomst", "pre", "post"), rest="niet_in_model/{uitkomst}/{pre}/{post}"),
-        ],
+        # the model's observation counts are not released: with the counts per meetmoment
+        # and the completers they would give away who was measured at one moment only
+        basis=("n_deelnemers",),
+        # everyone measured at the voormeting is in it, and those measured only later
+        relaties=[RijSom("n_deelnemers", (GEMETEN_ALLE.replace("{meetmoment}", "{pre}"),),
+                         rest="zonder_voormeting/{uitkomst}/{pre}")],
     ),
     "gemengd_model_did": Tabel(
         "Alleen met een vergelijkingsgroep die gemeten is: verschil-in-verschillen op alle "
@@ -138,15 +150,16 @@ TABELLEN = {
         "p, gecorrigeerde p, richting en oordeel (evaluatie.prepost.gemengd_model_did).",
         [
             *_PAAR,
-            *[statistiek(k) for k in ("schatting", "se", "df", "t", "p", "ci95_onder", "ci95_boven")],
+            *[statistiek(k, onthult=False) for k in ("schatting", "se", "df", "t", "p", "ci95_onder",
+                                                     "ci95_boven")],
             code("toets", "Soort toets", TOETSEN),
             # the intervention group of this model is that of gemengd_model: the same people
-            aantal("n_interventie", "Interventiegroep: deelnemers met ten minste één waarneming",
-                   grootheid="model/{uitkomst}/{pre}", gewicht=20),
-            aantal("n_vergelijking", "Vergelijkingsgroep: deelnemers met ten minste één waarneming",
-                   grootheid="model_vergelijking/{uitkomst}/{pre}", gewicht=20),
-            statistiek("sigma2_deelnemer", "Variantie tussen deelnemers"),
-            statistiek("sigma2_residu", "Residuele variantie"),
+            aantal("n_interventie", "Interventiegroep: deelnemers met ten minste één meting",
+                   grootheid=MODEL),
+            aantal("n_vergelijking", "Vergelijkingsgroep: deelnemers met ten minste één meting",
+                   grootheid="model_vergelijking/{uitkomst}/{pre}"),
+            statistiek("sigma2_deelnemer", "Variantie tussen deelnemers", onthult=False),
+            statistiek("sigma2_residu", "Residuele variantie", onthult=False),
             sleutel("covariaten", "Covariaten (uit de configuratie)"),
             tekst("waarschuwing", "Melding van de schatter"),
             sleutel("primair", dtype="boolean"),
@@ -200,11 +213,12 @@ TABELLEN = {
         ],
     ),
     "gemiddelden": Tabel(
-        "Per uitkomst en meetmoment: n, gemiddelde, sd en 95%-BI op alle beschikbare metingen "
-        "(voor het verloop en het spinnenweb).",
+        "Per uitkomst en meetmoment: n, gemiddelde, sd en 95%-BI (t); na de voormeting alleen "
+        "deelnemers die ook op de voormeting gemeten zijn (voor het verloop en het spinnenweb).",
         [
             sleutel("uitkomst"), sleutel("meetmoment"),
-            aantal("n", "Deelnemers met een waarde", grootheid=GEMETEN),
+            sleutel("populatie", "alle (voormeting) of met_voormeting (latere meetmomenten)"),
+            aantal("n", "Deelnemers met een waarde", grootheid=GEMETEN, gewicht=5),
             *[statistiek(k) for k in ("gemiddelde", "sd", "ci95_onder", "ci95_boven")],
             *_status(),
         ],
@@ -424,17 +438,12 @@ def analyseer(ctx: Context) -> dict[str, pd.DataFrame]:
                 if kenmerk in m.columns:
                     subgroepen.append(_subgroep(mu, u, kenmerk, pre, post, min_n))
         for pre in dict.fromkeys(p for p, _ in paren):
-            model = prepost.gemengd_model(mu, u, covariaten, referentie=pre)
+            model = _model(prepost.gemengd_model(mu, u, covariaten, referentie=pre), mu, min_n)
             for _, post in (p for p in paren if p[0] == pre):
                 rij = model.loc[model["meetmoment"] == post].copy()
                 if rij.empty:
-                    rij = model.iloc[:1].copy()
-                    rij["meetmoment"] = post
-                    for kolom in ("schatting", "se", "df", "t", "p", "ci95_onder", "ci95_boven"):
-                        rij[kolom] = np.nan
-                    rij["n_waarnemingen_meetmoment"] = 0
-                    rij["status"] = prepost.NIET_TE_BEREKENEN
-                    rij["reden"] = "Geen waarnemingen op het nameetmoment."
+                    rij = _niet_te_berekenen(model.iloc[:1].assign(meetmoment=post),
+                                             "Geen waarnemingen op het nameetmoment.")
                 gemengd.append(rij)
 
     did = _verschil_in_verschillen(ctx, uitkomsten, paren, covariaten, grenzen)
@@ -464,7 +473,8 @@ def analyseer(ctx: Context) -> dict[str, pd.DataFrame]:
         "gemengd_model_did": _gemengd(did, per, primair, alpha),
         "verandercategorieen": _categorieen(categorieen),
         "subgroepen": _subgroepen(subgroepen, primair),
-        "gemiddelden": prepost.gemiddelden_per_meetmoment(m, uitkomsten) if uitkomsten else None,
+        "gemiddelden": (prepost.gemiddelden_per_meetmoment(m, uitkomsten, voormeting=ctx.meetmomenten[0])
+                        if uitkomsten else None),
         "histogram": _histogram(histogrammen),
     }
 
@@ -487,18 +497,44 @@ def _verschil_in_verschillen(ctx: Context, uitkomsten: list[str], paren: list[tu
         mu = mv.loc[mv[u].notna(), ["pseudo_id", "meetmoment", "onderzoeksgroep", u,
                                     *[c for c in covariaten if c in mv]]].reset_index(drop=True)
         for pre in dict.fromkeys(p for p, _ in paren):
-            model = prepost.gemengd_model_did(mu, u, "onderzoeksgroep", covariaten, referentie=pre)
+            model = _model(prepost.gemengd_model_did(mu, u, "onderzoeksgroep", covariaten, referentie=pre),
+                           mu, ctx.min_n, groep="onderzoeksgroep")
             for _, post in (p for p in paren if p[0] == pre):
                 rij = model.loc[model["meetmoment"] == post].copy()
                 if rij.empty:
-                    rij = model.iloc[:1].copy()
-                    rij["meetmoment"] = post
-                    for kolom in ("schatting", "se", "df", "t", "p", "ci95_onder", "ci95_boven"):
-                        rij[kolom] = np.nan
-                    rij["status"] = prepost.NIET_TE_BEREKENEN
-                    rij["reden"] = "Geen waarnemingen op het nameetmoment."
+                    rij = _niet_te_berekenen(model.iloc[:1].assign(meetmoment=post),
+                                             "Geen waarnemingen op het nameetmoment.")
                 delen.append(rij.drop(columns=["n_waarnemingen"]))
     return delen
+
+
+_SCHATTINGEN = ("schatting", "se", "df", "t", "p", "ci95_onder", "ci95_boven")
+
+
+def _niet_te_berekenen(rijen: pd.DataFrame, reden: str) -> pd.DataFrame:
+    rijen = rijen.copy()
+    rijen[list(_SCHATTINGEN)] = np.nan
+    rijen["status"] = prepost.NIET_TE_BEREKENEN
+    rijen["reden"] = reden
+    return rijen
+
+
+def _model(model: pd.DataFrame, mu: pd.DataFrame, min_n: int, groep: str | None = None) -> pd.DataFrame:
+    """A mixed model's rows as released: its people counted as everyone with a value of the
+    outcome (so that they relate to the counts per meetmoment), and not estimated on fewer
+    than ``min_n`` people with complete data. ``groep``: the DiD's intervention group."""
+    model = model.copy()
+    kolom = "n_interventie" if groep else "n_deelnemers"
+    in_groep = mu if groep is None else mu[mu[groep] == "interventie"]
+    gebruikt = model[kolom].copy()
+    model[kolom] = in_groep["pseudo_id"].nunique()
+    te_weinig = (model["status"] == prepost.OK) & (gebruikt < min_n)
+    if groep:
+        te_weinig |= (model["status"] == prepost.OK) & (model["n_vergelijking"] < min_n)
+    if te_weinig.any():
+        model.loc[te_weinig] = _niet_te_berekenen(
+            model.loc[te_weinig], "Te weinig deelnemers met volledige gegevens voor het model.")
+    return model
 
 
 #: Label of the merged small levels in the interaction test.
@@ -576,6 +612,7 @@ def _gemengd(delen: list[pd.DataFrame], per: dict[str, dict[str, Any]],
         return None
     df = pd.concat(delen, ignore_index=True).rename(columns={"referentie": "pre",
                                                              "meetmoment": "post"})
+    df = df.drop(columns=[k for k in ("n_waarnemingen", "n_waarnemingen_meetmoment") if k in df])
     df = prepost.corrigeer_multipliciteit(df, primair)
     df["richting"] = [prepost._richting(v, per[u]["hoger_is_beter"]) if s == prepost.OK else ""
                       for u, v, s in zip(df["uitkomst"], df["schatting"], df["status"], strict=True)]

@@ -248,9 +248,12 @@ class _Bouwer:
                             and not math.isnan(nw):
                         tg.waarde = float(round(float(waarde) * nw / k.schaal))
                 elif k.soort in ("statistiek", "code", "tekst"):
-                    for b in self.basis(t, i, s, spec.basis_van(k)):
+                    for ref in spec.basis_van(k):
+                        b = self.verwijzing(t, i, s, ref)
+                        if b is None:
+                            continue
                         g = self.grootheid(b, "aantal")
-                        (g.afhankelijk if k.onthult else g.rust).append(cel)
+                        (g.afhankelijk if k.onthult_basis(ref) else g.rust).append(cel)
                     for v in k.volgt:
                         if (i, v) in namen:
                             self.grootheid(namen[(i, v)], "bedrag").afhankelijk.append(cel)

@@ -40,6 +40,7 @@ REDENEN: tuple[str, ...] = (
     "Te weinig waarnemingen voor een betrouwbaarheidsinterval.",
     "Geen waarnemingen op het nameetmoment.",
     "Geen vergelijkingsgroep met metingen.",
+    "Te weinig deelnemers met volledige gegevens voor het model.",
     "Geen waarnemingen van beide groepen op {meetmoment} én op een later meetmoment.",
     "Geen waarnemingen van beide groepen op {meetmoment}.",
     "Model niet schatbaar: te weinig waarnemingen of covariaten volledig afhankelijk van "
