@@ -139,7 +139,8 @@ def res(werk):
 
 def _releasable_files(res):
     """Every file that may leave the machine: publiceerbaar/ trees and the XLSX exports."""
-    bestanden = [p for p in (res / "publiceerbaar").rglob("*") if p.is_file()]
+    bestanden = [p for p in (res / "publiceerbaar").rglob("*")
+                 if p.is_file() and p.name != ".snakemake_timestamp"]  # (Snakemake's directory marker)
     return bestanden + sorted((res / "rapporten").glob("*.xlsx"))
 
 

@@ -12,10 +12,11 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pandas as pd
 import pytest
 import yaml
 from conftest import REPO
+
+from evaluatie import contract
 
 VOORBEELD = REPO / "examples" / "regio-noord"
 EVALUATIE = [sys.executable, "-m", "evaluatie.cli"]
@@ -89,7 +90,7 @@ def test_second_region_runs_to_reports_with_the_extension(noord):
     for interventie in ("leefstijlloket", "groepsconsulten"):
         html = (res / "rapporten" / f"{interventie}.html").read_text("utf-8")
         assert "Buikomvang (uitbreiding)" in html
-        tabel = pd.read_csv(res / interventie / "publiceerbaar" / "taille" / "voor_na.csv")
+        tabel = contract.lees(res / "publiceerbaar" / interventie, "taille", "voor_na")
         rij = tabel[(tabel["pre"] == "T0") & (tabel["post"] == "T2")].iloc[0]
         # the extension's numbers reach the report, Dutch-formatted
         assert f"{rij['verschil']:.1f}".replace(".", ",").replace("-", "−") in html

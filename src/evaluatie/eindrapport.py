@@ -143,8 +143,9 @@ def figuur_forest(effecten: pd.DataFrame):
         ax.text(1.03, yi, tekst, transform=ax.get_yaxis_transform(), va="center", fontsize=10)
     ax.axvline(0, color="#57606a", lw=1, ls="--")
     ax.set_yticks(y)
-    ax.set_yticklabels([f"{textwrap.fill(r['naam'], 30)}\n{r['titel']}, {r['pre']}–{r['post']}, "
-                        f"n = {geheel(r['n_paren'])}" for _, r in effecten.iterrows()], fontsize=10)
+    ax.set_yticklabels([textwrap.fill(r["naam"], 30) + "\n" + textwrap.fill(
+        f"{r['titel']}, {r['pre']}–{r['post']}, n = {geheel(r['n_paren'])}", 34)
+        for _, r in effecten.iterrows()], fontsize=10)
     maat = effecten["maat"].iloc[0] if k else "gestandaardiseerde verandering"
     ax.set_xlabel(f"Gestandaardiseerde verandering ({maat}) met 95%-BI\n← verslechtering · verbetering →",
                   fontsize=10)

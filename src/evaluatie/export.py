@@ -55,7 +55,7 @@ def tabellen(map_: Path, volgorde: list[str] | None = None) -> list[dict[str, An
     """
     map_ = Path(map_)
     mappen = [p.parent for p in sorted(map_.glob("*/_tabellen.json"))]
-    rang = {n: i for i, n in enumerate(["bevindingen", *(volgorde or [])])}
+    rang = {n: i for i, n in enumerate(dict.fromkeys(["bevindingen", *(volgorde or [])]))}
     mappen.sort(key=lambda p: (rang.get(p.name, len(rang)), p.name))
     uit = []
     for m in mappen:

@@ -19,6 +19,7 @@ from __future__ import annotations
 import pandas as pd
 
 from evaluatie.analyses import Context
+from evaluatie.analyses.beschrijving import GEMETEN, GEMETEN_ALLE
 from evaluatie.contract import Som, Tabel, aantal, code, sleutel, statistiek, tekst
 from evaluatie.prepost import gemiddelden_per_meetmoment, gepaarde_vergelijking
 
@@ -38,14 +39,17 @@ TABELLEN = {
             code("status", woorden=_STATUS), tekst("reden"),
         ],
         basis="n_paren",
-        relaties=[Som("n_paren", "gemeten/{uitkomst}/{pre}", per=("uitkomst", "pre", "post"),
-                      rest="alleen_voor/{uitkomst}/{pre}/{post}")],
+        # the pairs are part of everyone measured at the voormeting (same quantity as the
+        # core's counts per meetmoment)
+        relaties=[Som("n_paren", GEMETEN_ALLE.replace("{meetmoment}", "{pre}"),
+                      per=("uitkomst", "pre", "post"), rest="alleen_voor/{uitkomst}/{pre}/{post}")],
     ),
     "verloop": Tabel(
-        "Gemiddelde buikomvang met 95%-BI per meetmoment (evaluatie.prepost.gemiddelden_per_meetmoment).",
+        "Gemiddelde buikomvang met 95%-BI per meetmoment; na de voormeting alleen wie ook op de "
+        "voormeting gemeten is (evaluatie.prepost.gemiddelden_per_meetmoment).",
         [
-            sleutel("uitkomst"), sleutel("meetmoment"),
-            aantal("n", "Deelnemers met een meting", grootheid="gemeten/{uitkomst}/{meetmoment}"),
+            sleutel("uitkomst"), sleutel("meetmoment"), sleutel("populatie"),
+            aantal("n", "Deelnemers met een meting", grootheid=GEMETEN),
             *[statistiek(k) for k in ("gemiddelde", "sd", "ci95_onder", "ci95_boven")],
             code("status", woorden=_STATUS), tekst("reden"),
         ],
@@ -76,4 +80,5 @@ def analyseer(ctx: Context) -> dict[str, pd.DataFrame]:
         ignore_index=True,
     )
     ctx.vastleggen("gepaarde_t", paren=paren, uitkomst="taille_cm")
-    return {"voor_na": voor_na[_KOLOMMEN], "verloop": gemiddelden_per_meetmoment(m, ["taille_cm"])}
+    verloop = gemiddelden_per_meetmoment(m, ["taille_cm"], voormeting=ctx.meetmomenten[0])
+    return {"voor_na": voor_na[_KOLOMMEN], "verloop": verloop}

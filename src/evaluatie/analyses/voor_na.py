@@ -56,9 +56,9 @@ def _status() -> list:
             tekst("reden", "Waarom niet te berekenen")]
 
 
-def _oordeel_kolommen() -> list:
+def _oordeel_kolommen(onthult: bool = True) -> list:
     return [
-        statistiek("p_gecorrigeerd", "p na correctie voor meervoudig toetsen"),
+        statistiek("p_gecorrigeerd", "p na correctie voor meervoudig toetsen", onthult=onthult),
         sleutel("correctie", "holm (primaire uitkomst) of bh (overige)"),
         code("richting", "Richting van de puntschatting: gunstig, ongunstig, geen_verschil",
              RICHTINGEN),
@@ -133,7 +133,7 @@ TABELLEN = {
             sleutel("covariaten", "Covariaten (uit de configuratie)"),
             tekst("waarschuwing", "Melding van de schatter"),
             sleutel("primair", dtype="boolean"),
-            *_oordeel_kolommen(), *_status(),
+            *_oordeel_kolommen(onthult=False), *_status(),
         ],
         # the model's observation counts are not released: with the counts per meetmoment
         # and the completers they would give away who was measured at one moment only
@@ -163,7 +163,7 @@ TABELLEN = {
             sleutel("covariaten", "Covariaten (uit de configuratie)"),
             tekst("waarschuwing", "Melding van de schatter"),
             sleutel("primair", dtype="boolean"),
-            *_oordeel_kolommen(), *_status(),
+            *_oordeel_kolommen(onthult=False), *_status(),
         ],
         basis=("n_interventie", "n_vergelijking"),
     ),
