@@ -6,169 +6,24 @@ Each HTML report is opened in headless Chromium (Debian's ``chromium``, installe
 request, no console error or uncaught exception, and every image must have loaded. A
 full-page screenshot goes to ``tests/artifacts/`` (gitignored) for a person to look at.
 
-Chromium is driven over the DevTools protocol on ``--remote-debugging-pipe`` (file
-descriptors 3 and 4, JSON messages ending in a NUL byte), so no extra package and no
-port is needed. PDFs are turned into PNG pages with ``pdftoppm``; the page count must
+Chromium is driven over the DevTools protocol (``tests/fixtures/browser.py``). PDFs are turned into PNG pages with ``pdftoppm``; the page count must
 match ``pdfinfo`` and no page may be blank.
 """
 
 from __future__ import annotations
 
-import base64
-import json
-import os
-import queue
 import shutil
 import subprocess
-import tempfile
-import threading
-import time
 from pathlib import Path
 
 import numpy as np
 import pytest
 from fixtures import kleine_regio
+from fixtures.browser import CHROMIUM, Chromium, open_pagina
 
 ARTEFACTEN = Path(__file__).parent / "artifacts"
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 
 pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="chromium ontbreekt (scripts/setup.sh --test installeert het)")
-
-
-class Chromium:
-    """A minimal DevTools-protocol client over ``--remote-debugging-pipe``."""
-
-    def __init__(self) -> None:
-        self.profiel = tempfile.mkdtemp(prefix="chromium-profiel-")
-        naar_chromium = os.pipe()
-        van_chromium = os.pipe()
-
-        def koppel() -> None:
-            a, b = os.dup(naar_chromium[0]), os.dup(van_chromium[1])
-            os.dup2(a, 3)
-            os.dup2(b, 4)
-
-        self.proces = subprocess.Popen(
-            [CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
-             "--disable-background-networking", "--disable-component-update", "--disable-sync",
-             "--disable-extensions", "--disable-default-apps", "--mute-audio",
-             "--proxy-server=127.0.0.1:9", "--proxy-bypass-list=<-loopback>",
-             f"--user-data-dir={self.profiel}", "--remote-debugging-pipe", "about:blank"],
-            pass_fds=(3, 4), preexec_fn=koppel, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-        )
-        os.close(naar_chromium[0])
-        os.close(van_chromium[1])
-        self.schrijf = os.fdopen(naar_chromium[1], "wb", buffering=0)
-        self.lees = os.fdopen(van_chromium[0], "rb", buffering=0)
-        self.volgnummer = 0
-        self.antwoorden: dict[int, dict] = {}
-        self.gebeurtenissen: queue.Queue[dict] = queue.Queue()
-        self.voorwaarde = threading.Condition()
-        threading.Thread(target=self._lezer, daemon=True).start()
-
-    def _lezer(self) -> None:
-        buffer = b""
-        while True:
-            stuk = self.lees.read(65536)
-            if not stuk:
-                return
-            buffer += stuk
-            while b"\0" in buffer:
-                bericht, buffer = buffer.split(b"\0", 1)
-                data = json.loads(bericht)
-                if "id" in data:
-                    with self.voorwaarde:
-                        self.antwoorden[data["id"]] = data
-                        self.voorwaarde.notify_all()
-                else:
-                    self.gebeurtenissen.put(data)
-
-    def stuur(self, methode: str, sessie: str | None = None, wacht: bool = True, **params) -> dict:
-        self.volgnummer += 1
-        nr = self.volgnummer
-        bericht = {"id": nr, "method": methode, "params": params}
-        if sessie:
-            bericht["sessionId"] = sessie
-        self.schrijf.write(json.dumps(bericht).encode() + b"\0")
-        if not wacht:
-            return {}
-        with self.voorwaarde:
-            if not self.voorwaarde.wait_for(lambda: nr in self.antwoorden, timeout=60):
-                raise TimeoutError(methode)
-            antwoord = self.antwoorden.pop(nr)
-        if "error" in antwoord:
-            raise RuntimeError(f"{methode}: {antwoord['error']}")
-        return antwoord.get("result", {})
-
-    def sluit(self) -> None:
-        try:
-            self.stuur("Browser.close", wacht=False)
-            self.proces.wait(timeout=10)
-        except (OSError, subprocess.TimeoutExpired):
-            self.proces.kill()
-            self.proces.wait()
-        for f in (self.schrijf, self.lees):
-            f.close()
-        shutil.rmtree(self.profiel, ignore_errors=True)
-
-
-def open_pagina(browser: Chromium, html: Path, screenshot: Path) -> dict:
-    """Load ``html`` with the network off; return what went wrong (lists) and image states."""
-    doel = browser.stuur("Target.createTarget", url="about:blank")["targetId"]
-    sessie = browser.stuur("Target.attachToTarget", targetId=doel, flatten=True)["sessionId"]
-    for domein in ("Page", "Runtime", "Log", "Network"):
-        browser.stuur(f"{domein}.enable", sessie)
-    browser.stuur("Fetch.enable", sessie, patterns=[{"urlPattern": "*"}])
-    browser.stuur("Emulation.setDeviceMetricsOverride", sessie, width=1200, height=900,
-                  deviceScaleFactor=1, mobile=False)
-    uit: dict[str, list] = {"extern": [], "mislukt": [], "console": []}
-    browser.stuur("Page.navigate", sessie, wacht=False, url=html.resolve().as_uri())
-    geladen = False
-    einde = time.monotonic() + 60
-    stil_tot = None
-    while time.monotonic() < einde:
-        try:
-            e = browser.gebeurtenissen.get(timeout=0.2)
-        except queue.Empty:
-            if stil_tot is not None and time.monotonic() > stil_tot:
-                break
-            continue
-        if e.get("sessionId") != sessie:
-            continue
-        m, p = e["method"], e.get("params", {})
-        if m == "Fetch.requestPaused":
-            url = p["request"]["url"]
-            if url.startswith(("file:", "data:", "about:")):
-                browser.stuur("Fetch.continueRequest", sessie, wacht=False, requestId=p["requestId"])
-            else:
-                uit["extern"].append(url)
-                browser.stuur("Fetch.failRequest", sessie, wacht=False, requestId=p["requestId"],
-                              errorReason="BlockedByClient")
-        elif m == "Network.loadingFailed":
-            if p.get("blockedReason") or p.get("errorText") != "net::ERR_BLOCKED_BY_CLIENT":
-                uit["mislukt"].append(p)
-        elif m == "Runtime.exceptionThrown":
-            uit["console"].append(p["exceptionDetails"].get("text", "exception"))
-        elif m == "Runtime.consoleAPICalled" and p.get("type") in ("error", "assert"):
-            uit["console"].append(" ".join(str(a.get("value", a.get("description", ""))) for a in p["args"]))
-        elif m == "Log.entryAdded" and p["entry"].get("level") == "error":
-            uit["console"].append(p["entry"].get("text", ""))
-        elif m == "Page.loadEventFired":
-            geladen = True
-            stil_tot = time.monotonic() + 0.7  # late requests and errors
-    assert geladen, f"{html.name}: pagina niet geladen binnen 60 s"
-    beelden = json.loads(browser.stuur("Runtime.evaluate", sessie, returnByValue=True, expression=(
-        "JSON.stringify(Array.from(document.images).map(i => ({src: i.src.slice(0, 60), alt: i.alt, "
-        "klaar: i.complete, breedte: i.naturalWidth})))"))["result"]["value"])
-    titel = browser.stuur("Runtime.evaluate", sessie, returnByValue=True,
-                          expression="document.title")["result"]["value"]
-    maten = browser.stuur("Page.getLayoutMetrics", sessie)["cssContentSize"]
-    png = browser.stuur("Page.captureScreenshot", sessie, format="png", captureBeyondViewport=True,
-                        clip={"x": 0, "y": 0, "width": 1200, "height": min(maten["height"], 16000), "scale": 1})
-    screenshot.parent.mkdir(parents=True, exist_ok=True)
-    screenshot.write_bytes(base64.b64decode(png["data"]))
-    browser.stuur("Target.closeTarget", targetId=doel)
-    return {**uit, "beelden": beelden, "titel": titel}
 
 
 @pytest.fixture(scope="module")

@@ -236,7 +236,9 @@ def test_auto_gebruikt_quarto_als_die_er_is(monkeypatch: pytest.MonkeyPatch,
     regels = log.read_text(encoding="utf-8").splitlines()
     assert "/.render-rapport-" in regels[0]  # in de eigen werkmap, niet naast het sjabloon
     assert regels[1] == ("render rapport.qmd --to html,typst --execute-params "
-                         '.rapport-params.yml -M embed-resources:true -M title:"Kookclub: één jaar"')
+                         # the title is literal text, escaped for Markdown ("\\:" in JSON;
+                         # the fake quarto's echo prints it as "\:")
+                         '.rapport-params.yml -M embed-resources:true -M title:"Kookclub\\: één jaar"')
     assert "n_deelnemers: 5" in regels and "- Noord" in regels
     assert "_methode.qmd" in regels and "onderdelen" in regels  # includes zijn meegekopieerd
 

@@ -484,8 +484,18 @@ def controleer(df: pd.DataFrame, spec: Tabel, naam: str) -> pd.DataFrame:
 
 
 def schrijf(df: pd.DataFrame, pad: Path) -> None:
-    """Write a released table as CSV (UTF-8, full float precision, empty = missing)."""
+    """Write a released table as CSV (UTF-8, full float precision, empty = missing).
+
+    Text cells are neutralised for spreadsheets (:func:`evaluatie.veilig.cel`);
+    :func:`lees_csv` undoes that.
+    """
+    from evaluatie.veilig import cel
+
     pad = Path(pad)
+    df = df.copy()
+    for k in df.columns:
+        if df[k].dtype == object or isinstance(df[k].dtype, pd.StringDtype):
+            df[k] = df[k].map(cel, na_action="ignore")
     pad.parent.mkdir(parents=True, exist_ok=True)
     tijdelijk = pad.with_name(f".{pad.name}.tmp")
     df.to_csv(tijdelijk, index=False, na_rep="", lineterminator="\n")
@@ -494,6 +504,8 @@ def schrijf(df: pd.DataFrame, pad: Path) -> None:
 
 def lees_csv(pad: Path, dtypes: Mapping[str, str]) -> pd.DataFrame:
     """Read a released CSV with the declared dtypes (empty cells are missing)."""
+    from evaluatie.veilig import cel_terug
+
     df = pd.read_csv(pad, dtype=str, keep_default_na=False, na_values=[""])
     onbekend = [k for k in df.columns if k not in dtypes]
     if onbekend:
@@ -508,7 +520,7 @@ def lees_csv(pad: Path, dtypes: Mapping[str, str]) -> pd.DataFrame:
         elif d == "float64":
             uit[k] = pd.to_numeric(df[k]).astype("float64")
         else:
-            uit[k] = df[k].astype("string")
+            uit[k] = df[k].map(cel_terug, na_action="ignore").astype("string")
     return pd.DataFrame(uit, columns=list(df.columns))
 
 

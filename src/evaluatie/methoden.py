@@ -103,7 +103,7 @@ def lees_methoden(R: Resultaten | str | Path, meta: dict[str, Any] | None = None
                "gerandomiseerde controlegroep: veranderingen zijn samenhang in de tijd, geen bewezen "
                "effect van de interventie.")
     if meta.get("synthetisch"):
-        ontwerp += (" **De gegevens in dit rapport zijn synthetisch** (gegenereerd voor demonstratie); "
+        ontwerp += (" De gegevens in dit rapport zijn synthetisch (gegenereerd voor demonstratie); "
                     "de uitkomsten zeggen niets over een echte interventie.")
     alineas.append(("Opzet en gegevens", ontwerp))
 

@@ -15,6 +15,13 @@ from typing import Any
 
 import pandas as pd
 
+from evaluatie.veilig import Md, letterlijke_figuurtekst, md
+
+# Report figures show names from the config and the data; matplotlib must not parse them.
+letterlijke_figuurtekst()
+
+__all__ = ["Md", "md", "vet", "onder_elkaar", "getal", "geheel", "euro", "procent", "p_waarde",
+           "ci", "pipe_tabel", "figuur_png", "Resultaten", "ONDERDRUKT", "is_leeg"]
 
 def is_leeg(x: Any) -> bool:
     if x is None or x is pd.NA:
@@ -70,8 +77,13 @@ def ci(onder: Any, boven: Any, decimalen: int = 2) -> str:
 
 
 def pipe_tabel(df: pd.DataFrame, uitlijning: Sequence[str] | None = None) -> str:
-    """A Markdown pipe table (renders in HTML and PDF alike). ``uitlijning``: l/r/c per column."""
-    kolommen = [str(k) for k in df.columns]
+    """A Markdown pipe table (renders in HTML and PDF alike). ``uitlijning``: l/r/c per column.
+
+    Every header and cell is literal text (:func:`evaluatie.veilig.md`) unless it is
+    :class:`~evaluatie.veilig.Md`, markup the template wrote itself (see :func:`vet`,
+    :func:`onder_elkaar`).
+    """
+    kolommen = [md(k) for k in df.columns]
     if uitlijning is None:
         uitlijning = ["l"] + ["r"] * (len(kolommen) - 1)
     streep = {"l": ":---", "r": "---:", "c": ":---:"}
@@ -80,9 +92,19 @@ def pipe_tabel(df: pd.DataFrame, uitlijning: Sequence[str] | None = None) -> str
         "|" + "|".join(streep[u] for u in uitlijning) + "|",
     ]
     for _, rij in df.iterrows():
-        cellen = [str(v).replace("|", "\\|").replace("\n", " ") for v in rij]
+        cellen = [md("" if is_leeg(v) else v) for v in rij]
         regels.append("| " + " | ".join(cellen) + " |")
     return "\n".join(regels) + "\n"
+
+
+def vet(tekst: Any) -> Md:
+    """Bold literal text (``**…**``)."""
+    return Md(f"**{md(tekst)}**")
+
+
+def onder_elkaar(*regels: Any) -> Md:
+    """Lines of literal text in one table cell, one below the other."""
+    return Md("<br>".join(md(r) for r in regels))
 
 
 def figuur_png(fig: Any, dpi: int = 144) -> Any:

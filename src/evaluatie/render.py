@@ -39,6 +39,7 @@ from typing import Any
 import yaml
 
 from evaluatie.fouten import EvaluatieFout
+from evaluatie.veilig import md
 
 __all__ = ["RenderFout", "render"]
 
@@ -69,7 +70,7 @@ _INCLUDE_ESCAPE_RE = re.compile(r"\{\{</\*\s*(?P<inhoud>.*?)\s*\*/>\}\}")
 _INLINE_RE = re.compile(r"`\{python\}\s+(?P<expr>[^`]+?)\s*`")
 _REF_RE = re.compile(
     r"\[-?@(?P<id1>(?:fig|tbl|sec)-[\w-]*\w)\]"
-    r"|(?<![\w@.])@(?P<id2>(?:[Ff]ig|[Tt]bl|[Ss]ec)-[\w-]*\w)"
+    r"|(?<![\w@.\\])@(?P<id2>(?:[Ff]ig|[Tt]bl|[Ss]ec)-[\w-]*\w)"
 )
 _MD_FIGUUR_RE = re.compile(
     r"!\[(?P<cap>[^\]]*)\]\((?P<pad>[^)\s]+)\)\{#(?P<id>fig-[\w-]*\w)(?P<rest>[^}]*)\}"
@@ -128,7 +129,8 @@ def render(
         Documentmetadata die de front matter overschrijft, zoals ``quarto render -M
         sleutel:waarde``; bijvoorbeeld ``{"title": "Leefstijlloket"}`` maakt de naam van de
         interventie de titel (titelblok, ``<title>`` en de kop van de PDF). Waarden: tekst,
-        getal, bool of lijsten daarvan.
+        getal, bool of lijsten daarvan. Tekst is platte tekst en komt er letterlijk te staan
+        (:func:`evaluatie.veilig.md`), ook als ze van buiten komt: geen opmaak, geen HTML.
 
     Returns
     -------
@@ -224,7 +226,8 @@ def _metadata(metadata: dict[str, Any] | None) -> dict[str, Any]:
         waarden = waarde if isinstance(waarde, list) else [waarde]
         if not all(isinstance(w, str | int | float | bool) for w in waarden):
             raise RenderFout(f"metadata {sleutel!r}: alleen tekst, getallen en lijsten daarvan")
-        uit[sleutel] = waarde
+        letterlijk = [str(md(w)) if isinstance(w, str) else w for w in waarden]
+        uit[sleutel] = letterlijk if isinstance(waarde, list) else letterlijk[0]
     return uit
 
 
@@ -306,6 +309,7 @@ def _render_quarto(kopie: Path, params: dict[str, Any], formaten: tuple[str, ...
     """Render met de Quarto-CLI. PDF gaat via Quarto's Typst-formaat (geen LaTeX nodig)."""
     quarto = shutil.which("quarto")
     assert quarto is not None
+    _quarto_veilig(kopie)
     naar = {"html": "html", "pdf": "typst"}
     cmd = [quarto, "render", kopie.name, "--to", ",".join(naar[f] for f in formaten)]
     if params:
@@ -329,6 +333,32 @@ def _render_quarto(kopie: Path, params: dict[str, Any], formaten: tuple[str, ...
             raise RenderFout(f"{kopie.name}: quarto maakte geen {pad.name}")
         uit[formaat] = pad
     return uit
+
+
+#: Content-Security-Policy of a Quarto HTML report: Quarto's own scripts and styles are
+#: inline or data: URIs (embed-resources); nothing may be fetched from anywhere. The built-in
+#: renderer's template (render_assets/evaluatie.html) has no script at all and a stricter one.
+CSP_QUARTO = ("default-src 'none'; script-src 'unsafe-inline' data:; style-src 'unsafe-inline' data:; "
+              "img-src data:; font-src data:; connect-src 'none'; base-uri 'none'; form-action 'none'")
+
+
+def _quarto_veilig(kopie: Path) -> None:
+    """Give the working copy for Quarto the same guards as the built-in renderer.
+
+    The filter ``veilig.lua`` (raw markup from outside becomes text, no outside links or
+    images) and a Content-Security-Policy that forbids all network access, added to the
+    copy's front matter (``filters``, ``include-in-header``), so the template stays as is.
+    """
+    tekst = kopie.read_text(encoding="utf-8")
+    meta, body = _splits_front_matter(tekst)
+    filters = meta.get("filters") or []
+    meta["filters"] = [str(ASSETS / "veilig.lua"), *([filters] if isinstance(filters, str) else filters)]
+    kop = meta.get("include-in-header") or []
+    kop = [kop] if isinstance(kop, str | dict) else list(kop)
+    meta["include-in-header"] = [
+        {"text": f'<meta http-equiv="Content-Security-Policy" content="{CSP_QUARTO}">'}, *kop]
+    kopie.write_text("---\n" + yaml.safe_dump(meta, allow_unicode=True, sort_keys=False) + "---\n"
+                     + body, encoding="utf-8")
 
 
 # --------------------------------------------------------------------------------------
@@ -867,15 +897,15 @@ def _render_ingebouwd(kopie: Path, params: dict[str, Any], formaten: tuple[str, 
     pandoc_meta.setdefault("lang", "nl")
     if "date" in pandoc_meta:
         pandoc_meta["date"] = _datum(pandoc_meta["date"])
-    if "title" in pandoc_meta:
-        pandoc_meta.setdefault("pagetitle", _platte_tekst(str(pandoc_meta["title"])))
     kop = yaml.safe_dump(pandoc_meta, allow_unicode=True, sort_keys=False)
     md = werk / f"{kopie.stem}.evaluatie.md"
     md.write_text(f"---\n{kop}---\n\n" + "\n\n".join(b for b in blokken if b) + "\n",
                   encoding="utf-8")
 
-    gemeen = ["--from", "markdown", "--standalone", "--wrap=none",
-              "--lua-filter", str(ASSETS / "evaluatie.lua")]
+    # no native_divs/native_spans: an HTML <div> from a cell stays raw HTML, which the guard
+    # (veilig.lua) turns into text instead of a Div that keeps its attributes (onclick=…)
+    gemeen = ["--from", "markdown-native_divs-native_spans", "--standalone", "--wrap=none",
+              "--lua-filter", str(ASSETS / "veilig.lua"), "--lua-filter", str(ASSETS / "evaluatie.lua")]
     uit: dict[str, Path] = {}
     if "html" in formaten:
         html = werk / f"{kopie.stem}.html"

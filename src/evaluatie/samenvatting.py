@@ -6,8 +6,8 @@ the estimates, intervals, corrected p-values and verdicts come from the findings
 with alpha or picks a table by its columns. A suppressed number is never used: a part
 whose numbers are suppressed says so instead.
 
-Each ``zin_*`` function returns one sentence (Markdown) or ``None``; :func:`kernpunten`
-collects them in report order. The eindrapport uses the same functions.
+Each ``zin_*`` function returns one sentence (plain text, escaped by the template) or
+``None``; :func:`kernpunten` collects them in report order. The eindrapport uses the same functions.
 """
 
 from __future__ import annotations
