@@ -398,7 +398,7 @@ def _einddatum_na_peildatum_in_xlsx(r):
 @geval(subproces=True)
 def _utf8_met_een_cp1252_byte(r):
     def na(pad: Path) -> None:
-        ruw = pad.read_bytes().replace("Oude Haven".encode(), "Oude Hav\xe9n".encode("cp1252"))
+        ruw = pad.read_bytes().replace(b"Oude Haven", "Oude Hav\xe9n".encode("cp1252"))
         pad.write_bytes(ruw)
     r.na_schrijven = na  # type: ignore[attr-defined]
     return "wijken", 3, "wijknaam", "gemengde codering", None
