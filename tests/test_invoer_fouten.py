@@ -284,7 +284,7 @@ def _email_in_organisatie(r):
     return "professionals", 2, "organisatie", "lijkt een e-mailadres", "j.jansen@ggd-zuidrand.nl"
 
 
-@geval(subproces=True)
+@geval()
 def _telefoon_als_professional_id(r):
     p = r.tabellen["professionals"]
     p.loc[2, "professional_id"] = "0612345678"
@@ -359,7 +359,7 @@ def _email_als_kolomnaam(r):
 
 
 # dates after the peildatum
-@geval(subproces=True)
+@geval()
 def _meetdatum_in_2099(r):
     r.tabellen["metingen"].loc[4, "meetdatum"] = "2099-01-01"
     return "metingen", 6, "meetdatum", "ligt na de peildatum (2025-06-30)", None
@@ -609,7 +609,7 @@ def _xlsx_verkeerd_getal_in_tekstcel(r):
 
 
 # mapping
-@geval(subproces=True)
+@geval()
 def _kolommen_naar_ontbrekende_kolom(r):
     r.spec["deelnemers"] = {"kolommen": {"geslacht": "Sekse"}}
     return "deelnemers", None, "Sekse", "`kolommen: {geslacht: Sekse}` noemt een kolom die niet", None

@@ -282,7 +282,7 @@ def _csv_snel(tekst: str, sep: str) -> pd.DataFrame | None:
     body = df.iloc[1:]
     # rows whose fields are all empty are skipped, as by the strict reader
     eerste = body[body.columns[0]]
-    leeg = ((eerste == "") | eerste.str.isspace()).to_numpy(bool)
+    leeg = np.array((eerste == "") | eerste.str.isspace(), dtype=bool)
     for k in body.columns[1:]:
         if not leeg.any():
             break
