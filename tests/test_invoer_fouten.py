@@ -411,6 +411,22 @@ def _opgegeven_codering_klopt_niet(r):
 
 
 @geval()
+def _cp1252_opgegeven_voor_een_utf8_bestand(r):
+    r.spec["wijken"] = {"encoding": "cp1252"}  # would read Café-buurt as CafÃ©-buurt
+    return "wijken", None, None, "het bestand is UTF-8 met niet-ASCII-tekens", None
+
+
+@geval()
+def _xlsx_met_de_extensie_csv(r):
+    def na(pad: Path) -> None:
+        wb = openpyxl.Workbook()
+        wb.active.append(["wijk", "wijknaam"])
+        wb.save(pad)
+    r.na_schrijven = na  # type: ignore[attr-defined]
+    return "wijken", None, None, "geen tekstbestand maar een ZIP-bestand", None
+
+
+@geval()
 def _cp1252_met_onbekende_byte(r):
     def na(pad: Path) -> None:
         tekst = pad.read_text(encoding="utf-8").replace("Oude Haven", "Oude Ha\x81ven")

@@ -96,6 +96,11 @@ _UTF8_MEERBYTE = re.compile(
     rb"|\xF4[\x80-\x8F][\x80-\xBF]{2}"
 )
 _SURROGAAT = re.compile("[\udc80-\udcff]")
+#: how other formats start, so that a renamed file gets a clear message
+_ANDERE_FORMATEN = ((b"PK\x03\x04", "een ZIP-bestand (XLSX?)"),
+                    (b"\xd0\xcf\x11\xe0", "een oud Excel-bestand (.xls); sla het op als .xlsx"),
+                    (b"$FL2", "een SPSS-bestand (.sav)"), (b"$FL3", "een SPSS-bestand (.sav)"),
+                    (b"PAR1", "een Parquet-bestand"))
 #: what marks an undecodable byte (surrogateescape) or a NUL in decoded text
 _ONGELDIG = re.compile("[\udc80-\udcff\x00]")
 
@@ -113,16 +118,36 @@ def _decodeer(ruw: bytes, encoding: str) -> tuple[str, str, str | None]:
     A file with valid UTF-8 sequences *and* invalid bytes is neither: refused, because
     decoding it either way would silently change text (``Café`` → ``CafÃ©``).
     """
+    for handtekening, soort in _ANDERE_FORMATEN:
+        if ruw.startswith(handtekening):
+            raise LeesFout([(None, None, f"dit is geen tekstbestand maar {soort}; geef het "
+                                         "bestand de juiste extensie")])
     if encoding != "auto":
-        if encoding.replace("_", "-").lower() in ("utf-8", "utf8") and ruw.startswith(codecs.BOM_UTF8):
-            encoding = "utf-8-sig"
         try:
-            return ruw.decode(encoding), encoding, None
+            naam = codecs.lookup(encoding).name
         except LookupError as e:
             raise LeesFout([(None, None, f"onbekende codering {encoding!r} (instelling `encoding`)")]) from e
+        if naam == "utf-8" and ruw.startswith(codecs.BOM_UTF8):
+            encoding = "utf-8-sig"
+        if not naam.startswith("utf") and naam != "ascii" and _UTF8_MEERBYTE.search(ruw):
+            try:
+                ruw.decode("utf-8-sig")
+            except UnicodeDecodeError:
+                pass
+            else:
+                raise LeesFout([(None, None, f"het bestand is UTF-8 met niet-ASCII-tekens, maar "
+                                             f"`encoding` zegt {encoding}: dan zou 'Café' als "
+                                             "'CafÃ©' gelezen worden; verwijder `encoding` of "
+                                             "zet haar op utf-8")])
+        try:
+            return ruw.decode(encoding), encoding, None
         except UnicodeDecodeError as e:
-            return (ruw.decode(encoding, errors="surrogateescape"), encoding,
-                    f"byte 0x{ruw[e.start]:02X} is geen geldig {encoding} (instelling `encoding`)")
+            probleem = (f"byte 0x{ruw[e.start]:02X} is geen geldig {encoding} "
+                        "(instelling `encoding`)")
+            try:
+                return ruw.decode(encoding, errors="surrogateescape"), encoding, probleem
+            except UnicodeDecodeError:  # multi-byte codecs (UTF-16/32) cannot escape
+                raise LeesFout([(None, None, f"{probleem} op positie {e.start}")]) from e
     if ruw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         try:
             return ruw.decode("utf-16"), "utf-16", None

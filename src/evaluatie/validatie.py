@@ -1,10 +1,14 @@
 """Validation of a region's input tables against the data dictionary.
 
-Three layers, all collected before anything is reported:
+Four layers, all collected before anything is reported:
 
+0. identifiers inside values: every text and id column is scanned by
+   :mod:`evaluatie.identificatie` (BSN, e-mail, phone number, postcode, IBAN, a full
+   date where only a year is allowed); a finding names the cell and never its value;
 1. types: every value is parsed by the type the dictionary gives it (number with the
    file's decimal mark, integer, ISO or configured date); a value that does not parse
-   is a finding, never a silent missing value;
+   is a finding, never a silent missing value; a date after the config's peildatum is
+   a finding too;
 2. field and key constraints (required, range, allowed values, pattern, unique,
    primary key), checked with pandera from a schema built out of the dictionary;
 3. cross-table rules: foreign keys, dates in order, status consistent with dates and
