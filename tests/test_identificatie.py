@@ -129,6 +129,14 @@ def test_dutch_phone_numbers(tekst):
     assert "telefoon" in _regels(tekst)
 
 
+def test_mobile_number_that_lost_its_leading_zero():
+    assert _regels("612345678") == {"mobiel9"}        # 0612345678 as a number in Excel
+    s = pd.Series([612345678, 612345678.0, "612345678", "P612345678", 712345678], dtype=object)
+    assert idf.zoek(s).regels["mobiel9"].tolist() == [True, True, True, False, False]
+    assert not _regels("bel 612345678")  # only a whole cell: inside a text it is nine digits
+    assert idf.maskeer_waarde(612345678) == "[telefoonnummer verborgen]"
+
+
 @pytest.mark.parametrize("tekst", [
     "0012345678",           # a zero-padded number: 00 is no Dutch area code
     "061234567",            # nine digits

@@ -292,6 +292,15 @@ def _telefoon_als_professional_id(r):
 
 
 @geval()
+def _mobiel_nummer_als_getal_in_xlsx(r):
+    r.formaat["professionals"] = "xlsx"
+    p = r.tabellen["professionals"]
+    p["professional_id"] = p["professional_id"].astype(object)
+    p.loc[0, "professional_id"] = 612345678  # 06-12345678 typed into Excel
+    return "professionals", 2, "professional_id", "mobiel nummer", "612345678"
+
+
+@geval()
 def _internationaal_telefoonnummer_in_organisatie(r):
     r.tabellen["professionals"].loc[1, "organisatie"] = "GGD, tel. +31 (0)20 123 4567"
     return "professionals", 3, "organisatie", "telefoonnummer", "123 4567"

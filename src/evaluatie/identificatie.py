@@ -16,7 +16,8 @@ positives, are in ``docs/identificatie.md``; in short:
 - **telefoonnummer**: ``0`` + nine digits whose first is not ``0`` (``0612345678``,
   ``06-12345678``, ``020 123 45 67``, ``(020) 1234567``) or ``+31``/``0031`` + nine digits
   (``+31 6 12345678``, ``+31 (0)20 1234567``); spaces, dashes, dots, slashes and brackets
-  between the digits are allowed.
+  between the digits are allowed. A cell that is exactly nine digits starting with 6 is
+  a mobile number whose leading zero a spreadsheet dropped.
 - **postcode**: four digits (not starting with 0), an optional space and two letters,
   not next to other letters or digits and not ``SA``, ``SD`` or ``SS`` (never issued).
   A cell that is only a postcode is refused in any case (``1234 ab``); inside a longer
@@ -49,6 +50,8 @@ REGELS = {
     "bsn8": "lijkt een BSN waarvan de voorloopnul is weggevallen (8 cijfers, 11-proef)",
     "email": "lijkt een e-mailadres",
     "telefoon": "lijkt een Nederlands telefoonnummer",
+    "mobiel9": "lijkt een mobiel nummer waarvan de voorloopnul is weggevallen "
+               "(9 cijfers, begint met 6)",
     "postcode": "lijkt een volledige postcode (4 cijfers en 2 letters)",
     "iban": "lijkt een IBAN-rekeningnummer (structuur en mod-97-controle)",
     "datum": "volledige datum in een veld waar alleen een jaartal mag staan "
@@ -57,7 +60,8 @@ REGELS = {
 #: What replaces a recognised identifier in any message.
 MASKERS = {
     "bsn": "[BSN verborgen]", "bsn8": "[BSN verborgen]", "email": "[e-mailadres verborgen]",
-    "telefoon": "[telefoonnummer verborgen]", "postcode": "[postcode verborgen]",
+    "telefoon": "[telefoonnummer verborgen]", "mobiel9": "[telefoonnummer verborgen]",
+    "postcode": "[postcode verborgen]",
     "iban": "[IBAN verborgen]", "datum": "[datum verborgen]",
 }
 
@@ -70,6 +74,7 @@ _BSN = re.compile(
     r"(?![0-9])(?![.\-][0-9])"
 )
 _ACHT_CIJFERS = re.compile(r"\s*([0-9]{8})\s*")
+_MOBIEL_ZONDER_NUL = re.compile(r"\s*(6[0-9]{8})\s*")
 _TS = r"[ .\-/()]{0,2}"
 _TELEFOON = re.compile(
     r"(?<![0-9+])(?<![0-9][.\-/])"
@@ -176,6 +181,9 @@ def vind(tekst: str, *, alleen_jaar: bool = False) -> list[tuple[str, int, int]]
     m8 = _ACHT_CIJFERS.fullmatch(tekst)
     if m8 and elfproef("0" + m8.group(1)):
         uit.append(("bsn8", *m8.span(1)))
+    m9 = _MOBIEL_ZONDER_NUL.fullmatch(tekst)
+    if m9:
+        uit.append(("mobiel9", *m9.span(1)))
     uit += [("telefoon", *m.span()) for m in _TELEFOON.finditer(tekst)]
     if "@" in tekst:
         uit += [("email", *m.span()) for m in _EMAIL.finditer(tekst)]
@@ -362,6 +370,8 @@ def zoek(waarden, *, alleen_jaar: bool = False) -> Treffers:  # noqa: ANN001 - a
             rijen = idx[masker]
             per_regel["bsn"][rijen[geldig & ~acht]] = True
             per_regel["bsn8"][rijen[geldig & acht]] = True
+            if masker is not pseudo:  # a cell of nine digits that starts with 6
+                per_regel["mobiel9"][rijen[~acht & (matrix[:, 0] == 6)]] = True
         gezien: dict[str, list[str]] = {}
         waarden_sub = tekst.to_numpy(dtype=object)
         for i in idx[~snel]:

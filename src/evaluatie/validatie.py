@@ -335,17 +335,20 @@ def controleer_identificatie(waarden: pd.Series, veld: woordenboek.Veld, bron: B
     rijen = waarden.index
     for regel, masker in t.regels.items():
         tekst = identificatie.REGELS[regel]
-        if regel in ("bsn", "bsn8") and veld.pseudoniem:
+        if regel in ("bsn", "bsn8", "mobiel9") and veld.pseudoniem:
             if pseudoniemen_negen_cijfers:
                 toegestaan = masker & t.alleen_cijfers
                 k = int(toegestaan.sum())
                 if k:
                     n = int(waarden.map(lambda x: not _leeg(x)).sum())
+                    wat, kans = {"mobiel9": ("zijn negen cijfers die met 6 beginnen, zoals een "
+                                             "mobiel nummer zonder 0", "11%"),
+                                 }.get(regel, ("doorstaan de 11-proef voor een BSN", "9%"))
                     waarschuwingen.append(
                         f"{bron.bestand}, kolom '{kolom}': {k} van de {n} pseudoniemen "
-                        f"({k / max(n, 1):.1%}) doorstaan de 11-proef voor een BSN; toegestaan "
-                        "omdat data.pseudoniemen.negen_cijfers aan staat (bij willekeurige "
-                        "getallen van negen cijfers is dat ongeveer 9%)")
+                        f"({k / max(n, 1):.1%}) {wat}; toegestaan omdat "
+                        "data.pseudoniemen.negen_cijfers aan staat (bij willekeurige getallen "
+                        f"van negen cijfers is dat ongeveer {kans})")
                 masker = masker & ~t.alleen_cijfers
             else:
                 tekst += ("; zijn de pseudoniemen getallen van negen cijfers, zet dan "
