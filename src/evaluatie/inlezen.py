@@ -242,6 +242,7 @@ def _lees_csv(pad: Path, spec: dict[str, Any]) -> tuple[pd.DataFrame, dict[str, 
     rij = 0
     kop: list[str] | None = None
     regel_voor = 0  # physical lines read before the current record
+    telfouten = 0
     try:
         for record in lezer:
             rij += 1
@@ -253,8 +254,9 @@ def _lees_csv(pad: Path, spec: dict[str, Any]) -> tuple[pd.DataFrame, dict[str, 
             if not "".join(record).strip():
                 continue
             if len(record) != n:
-                if len(fouten) < 1000:
+                if telfouten < 1000:
                     fouten.append((rij, None, _veldtelling(len(record), n, record)))
+                telfouten += 1
                 continue
             rijen.append(record)
             nummers.append(rij)
@@ -264,6 +266,9 @@ def _lees_csv(pad: Path, spec: dict[str, Any]) -> tuple[pd.DataFrame, dict[str, 
             regel += ("; deze rij loopt over meer regels: staat er een aanhalingsteken dat niet "
                       "wordt gesloten?")
         fouten.append((rij + 1, None, regel))
+    if telfouten > 1000:
+        fouten.append((None, None, f"en nog {telfouten - 1000} rijen met een ander aantal "
+                                   "velden dan de kopregel"))
     if probleem is not None:
         plek = _eerste_surrogaat(kop or [], rijen, nummers)
         if plek is None:  # in a row that was refused already, or beyond a parse error
