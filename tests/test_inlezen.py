@@ -1,5 +1,6 @@
 """Every reader, and a region's own column names, codes and date formats."""
 
+import codecs
 from pathlib import Path
 
 import numpy as np
@@ -134,3 +135,166 @@ def test_errors_name_the_local_column_name(tmp_path):
     with pytest.raises(ValidatieFout) as e:
         validatie.lees_en_valideer(_config(tmp_path, "csv", **extra), CODES)
     assert "rij 3, kolom 'Sekse': waarde 'X'" in str(e.value)
+
+
+# --- reading strictly: rows, encodings, quotes, XLSX formulas --------------------------
+def _meldingen(pad: Path, tabel: str = "wijken", **spec) -> list:
+    from evaluatie.fouten import Bevinding
+    from evaluatie.inlezen import lees_bron
+    from evaluatie.woordenboek import tabellen
+
+    bevindingen: list[Bevinding] = []
+    bron = lees_bron(tabel, pad, spec, tabellen()[tabel].kolommen, bevindingen)
+    return bron, bevindingen
+
+
+WIJKEN_KOP = "wijk,wijknaam,ses_groep,inwoners_doelgroep"
+
+
+def _wijken(n: int) -> list[str]:
+    return [f"WK0999{i:02d},Wijk {i},laag,{100 + i}" for i in range(1, n + 1)]
+
+
+@pytest.mark.parametrize("rij", [2, 3, 10, 52])
+@pytest.mark.parametrize("meerregelig_ervoor", [False, True])
+def test_unclosed_quote_is_reported_at_its_spreadsheet_row(tmp_path, rij, meerregelig_ervoor):
+    regels = _wijken(60)
+    if meerregelig_ervoor and rij > 2:  # a legitimate value over two lines before it
+        regels[0] = 'WK099901,"Wijk\nmet regeleinde",laag,101'
+    regels[rij - 2] = regels[rij - 2].replace(",Wijk", ',"Wijk', 1)
+    pad = tmp_path / "wijken.csv"
+    pad.write_text(WIJKEN_KOP + "\n" + "\n".join(regels) + "\n", encoding="utf-8")
+    bron, b = _meldingen(pad)
+    assert bron is None
+    assert [(x.rij, "aanhalingsteken" in x.regel) for x in b] == [(rij, True)], b
+
+
+def test_rows_are_spreadsheet_rows_across_blank_lines_and_multiline_values(tmp_path):
+    regels = _wijken(6)
+    regels[1] = 'WK099902,"Twee\r\nregels",laag,102'
+    tekst = WIJKEN_KOP + "\n" + "\n".join(regels[:3]) + "\n\n,,,\n" + "\n".join(regels[3:]) + "\n"
+    pad = tmp_path / "wijken.csv"
+    pad.write_text(tekst, encoding="utf-8", newline="")
+    bron, b = _meldingen(pad)
+    assert b == []
+    # header 1, three rows, a blank line (5) and an empty row (6) skipped, then 7, 8, 9
+    assert bron.data.index.tolist() == [2, 3, 4, 7, 8, 9]
+    assert bron.data.loc[3, "wijknaam"] == "Twee\r\nregels"
+
+
+@pytest.mark.parametrize("bewerk, rij, regel", [
+    (lambda r: r[:-1] + [r[-1].rsplit(",", 1)[0]], 7, "3 velden, de kopregel heeft er 4"),
+    (lambda r: r[:2] + [r[2] + ",1"] + r[3:], 4, "5 velden, de kopregel heeft er 4"),
+    (lambda r: r[:2] + ["WK099903"] + r[3:], 4, "1 veld, de kopregel heeft er 4"),
+])
+@pytest.mark.parametrize("aanhalingstekens", [False, True])
+def test_rows_with_too_few_or_too_many_fields_are_refused(tmp_path, bewerk, rij, regel,
+                                                         aanhalingstekens):
+    regels = bewerk(_wijken(6))
+    if aanhalingstekens:  # the strict reader, not pandas, reads this file
+        regels[0] = regels[0].replace("Wijk 1", '"Wijk 1"')
+    pad = tmp_path / "wijken.csv"
+    pad.write_text(WIJKEN_KOP + "\n" + "\n".join(regels), encoding="utf-8")  # no final newline
+    bron, b = _meldingen(pad)
+    assert bron is None and [(x.rij, regel in x.regel) for x in b] == [(rij, True)], b
+
+
+def test_fast_and_strict_reader_agree(tmp_path):
+    from evaluatie import inlezen
+
+    rng = np.random.default_rng(5)
+    woorden = ["", " ", "NA", "null", "nan", "Café", "a b", "x'y", "0012", "1,5", "∞", "\t"]
+    rijen = [[woorden[i] for i in rng.integers(0, len(woorden), 4)] for _ in range(300)]
+    rijen[10] = ["", "", "", ""]
+    tekst = WIJKEN_KOP.replace(",", ";") + "\r\n" + "\r\n".join(";".join(r) for r in rijen)
+    pad = tmp_path / "w.csv"
+    pad.write_text(tekst, encoding="utf-8", newline="")
+    snel, _ = inlezen._lees_csv(pad, {})
+    (tmp_path / "q.csv").write_text(tekst + '\r\n"WK1";"";"";""', encoding="utf-8", newline="")
+    streng, _ = inlezen._lees_csv(tmp_path / "q.csv", {})
+    pd.testing.assert_frame_equal(snel, streng.iloc[:-1])
+    leeg = [i + 2 for i, r in enumerate(rijen) if not "".join(r).strip()]
+    assert 12 in leeg and not set(leeg) & set(snel.index)
+    assert len(snel) == 300 - len(leeg)
+
+
+def test_encoding_is_decided_for_the_whole_file(tmp_path):
+    pad = tmp_path / "wijken.csv"
+    tekst = WIJKEN_KOP + "\nWK099901,Café-buurt,laag,1\nWK099902,Oude Haven,laag,2\n"
+    for codering, verwacht in (("utf-8", "utf-8"), ("utf-8-sig", "utf-8-sig"),
+                               ("cp1252", "cp1252"), ("utf-16", "utf-16")):
+        pad.write_bytes(tekst.encode(codering))
+        bron, b = _meldingen(pad)
+        assert b == [] and bron.encoding == verwacht, codering
+        assert bron.data.loc[2, "wijknaam"] == "Café-buurt"
+    # UTF-8 with one cp1252 byte: refused at that byte's row and column, never "CafÃ©"
+    pad.write_bytes(tekst.encode("utf-8").replace(b"Oude Haven", "Oude Hävén".encode("cp1252")))
+    bron, b = _meldingen(pad)
+    assert bron is None and [(x.rij, x.kolom) for x in b] == [(3, "wijknaam")]
+    assert "gemengde codering" in b[0].regel and "0xE4" in b[0].regel
+    # a BOM promises UTF-8 too
+    pad.write_bytes(codecs.BOM_UTF8 + tekst.replace("Café", "Caf\x00").encode("utf-8")
+                    .replace(b"\x00", b"\xe9"))
+    bron, b = _meldingen(pad)
+    assert bron is None and [(x.rij, x.kolom) for x in b] == [(2, "wijknaam")]
+
+
+def test_header_only_and_empty_files(tmp_path):
+    pad = tmp_path / "wijken.csv"
+    pad.write_text(WIJKEN_KOP + "\n", encoding="utf-8")
+    bron, b = _meldingen(pad)
+    assert b == [] and bron.data.empty and list(bron.data.columns) == WIJKEN_KOP.split(",")
+    pad.write_bytes(b"")
+    bron, b = _meldingen(pad)
+    assert bron is None and "0 bytes" in b[0].regel
+    pad.write_bytes(codecs.BOM_UTF8)
+    bron, b = _meldingen(pad)
+    assert bron is None and "geen kopregel" in b[0].regel
+
+
+def _xlsx_met_formule(pad: Path, gecachet: bool) -> None:
+    import zipfile
+
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(WIJKEN_KOP.split(","))
+    ws.append(["WK099901", "Centrum", "laag", "=1000+200"])
+    ws.append([])
+    ws.append(["WK099902", "Haven", "laag", 900])
+    wb.save(pad)
+    if gecachet:  # what Excel writes: the formula and its last value
+        ruw = {}
+        with zipfile.ZipFile(pad) as z:
+            for n in z.namelist():
+                ruw[n] = z.read(n)
+        blad = "xl/worksheets/sheet1.xml"
+        assert b"<f>1000+200</f><v />" in ruw[blad]
+        ruw[blad] = ruw[blad].replace(b"<f>1000+200</f><v />", b"<f>1000+200</f><v>1200</v>")
+        with zipfile.ZipFile(pad, "w") as z:
+            for n, inhoud in ruw.items():
+                z.writestr(n, inhoud)
+
+
+def test_xlsx_formula_with_cached_value_is_its_value_without_is_refused(tmp_path):
+    pad = tmp_path / "wijken.xlsx"
+    _xlsx_met_formule(pad, gecachet=True)
+    bron, b = _meldingen(pad)
+    assert b == []
+    assert bron.data["inwoners_doelgroep"].tolist() == [1200, 900]
+    assert bron.data.index.tolist() == [2, 4]  # the empty row 3 keeps the numbering
+    _xlsx_met_formule(pad, gecachet=False)
+    bron, b = _meldingen(pad)
+    assert bron is None
+    assert [(x.rij, x.kolom) for x in b] == [(2, "inwoners_doelgroep")]
+    assert "formule zonder opgeslagen waarde (cel D2)" in b[0].regel
+
+
+def test_mappings_must_name_existing_columns(tmp_path):
+    pad = tmp_path / "wijken.csv"
+    pad.write_text(WIJKEN_KOP + "\n" + "\n".join(_wijken(2)) + "\n", encoding="utf-8")
+    bron, b = _meldingen(pad, kolommen={"wijknaam": "Naam"}, codes={"Naam": {"a": "b"}})
+    teksten = [x.tekst() for x in b]
+    assert any("kolom 'Naam'" in t and "`kolommen: {wijknaam: Naam}`" in t for t in teksten), teksten
+    assert any("`codes` noemt kolom 'Naam'" in t for t in teksten), teksten

@@ -7,7 +7,7 @@ import pytest
 from conftest import CODES, data_config
 
 from evaluatie import validatie
-from evaluatie.fouten import ValidatieFout
+from evaluatie.fouten import ConfigFout, ValidatieFout
 
 
 def _lees(map_: Path) -> dict[str, pd.DataFrame]:
@@ -177,3 +177,47 @@ def test_many_errors_are_summarised_per_rule(regio_map):
     _schrijf(regio_map, t)
     tekst = _fout(regio_map)
     assert "… en nog" in tekst and "Per regel:" in tekst
+
+
+def test_identifiers_in_values_are_refused_without_being_repeated(regio_map):
+    t = _lees(regio_map)
+    d = t["deelnemers"]
+    i = _eerste_gestart(d, "uitgevallen")
+    d.loc[i, "reden_uitval"] = "111222333"          # a BSN, also an unknown code
+    oud = d.loc[0, "pseudo_id"]
+    for df in (t["deelnemers"], t["metingen"], t["zorgkosten"], t["ervaringen"]):
+        df.loc[df["pseudo_id"] == oud, "pseudo_id"] = "123456782"  # a BSN as pseudonym
+    t["professionals"].loc[1, "organisatie"] = "GGD, j.jansen@ggd.nl"
+    t["professionals"].loc[2, "professional_id"] = "06-12345678"
+    t["wijken"].loc[0, "wijknaam"] = "3512 JC"
+    _schrijf(regio_map, t)
+    tekst = _fout(regio_map)
+    assert f"deelnemers.csv, rij {i + 2}, kolom 'reden_uitval' — lijkt een BSN (11-proef)" in tekst
+    assert "deelnemers.csv, rij 2, kolom 'pseudo_id' — lijkt een BSN (11-proef)" in tekst
+    assert "professionals.csv, rij 3, kolom 'organisatie' — lijkt een e-mailadres" in tekst
+    assert "professionals.csv, rij 4, kolom 'professional_id' — lijkt een Nederlands telefoon" in tekst
+    assert "wijken.csv, rij 2, kolom 'wijknaam' — lijkt een volledige postcode" in tekst
+    # the unknown code is still reported, without the value
+    assert f"rij {i + 2}, kolom 'reden_uitval' — onbekende code" in tekst
+    for geheim in ("111222333", "123456782", "j.jansen", "12345678", "3512"):
+        assert geheim not in tekst, geheim
+
+
+def test_dates_after_the_peildatum_are_refused(regio_map):
+    t = _lees(regio_map)
+    m = t["metingen"]
+    j = int(m.sort_values("meetmoment").drop_duplicates("pseudo_id", keep="last").index[0])
+    m.loc[j, "meetdatum"] = "2099-01-01"  # someone's last measurement: no order is broken
+    _schrijf(regio_map, t)
+    tabellen = ["deelnemers", "metingen", "professionals", "wijken"]
+    with pytest.raises(ValidatieFout) as e:
+        validatie.lees_en_valideer(data_config(regio_map, tabellen), CODES, peildatum="2030-12-31")
+    assert (f"metingen.csv, rij {j + 2}, kolom 'meetdatum': waarde '2099-01-01' — ligt na de "
+            "peildatum (2030-12-31)") in str(e.value)
+    assert len(e.value.bevindingen) == 1
+    with pytest.raises(ValidatieFout) as e:  # the day after the peildatum is after it
+        validatie.lees_en_valideer(data_config(regio_map, tabellen), CODES, peildatum="2098-12-31")
+    with pytest.raises(ConfigFout, match="peildatum '2026-02-30' is geen geldige datum"):
+        validatie.lees_en_valideer(data_config(regio_map, tabellen), CODES, peildatum="2026-02-30")
+    # no config, no peildatum: no check (unit tests of other modules)
+    validatie.lees_en_valideer(data_config(regio_map, tabellen), CODES, peildatum="2099-01-01")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
 import os
 import sys
 from pathlib import Path
@@ -30,8 +31,13 @@ def _validate(args: argparse.Namespace) -> None:
         # relative to the config's folder, as when `evaluatie run` runs the project
         os.chdir(pad.parent)
     c = config.laad(pad)
+    # warnings are printed below, with the summary; no second copy from logging
+    logger = logging.getLogger("evaluatie")
+    if not any(isinstance(h, logging.NullHandler) for h in logger.handlers):
+        logger.addHandler(logging.NullHandler())
     res = validatie.lees_en_valideer(c["data"], config.codes(c),
-                                     extra_velden=analyses.extra_velden(c))
+                                     extra_velden=analyses.extra_velden(c),
+                                     peildatum=c.get("peildatum"))
     print("De invoer voldoet aan het datawoordenboek.\n")
     print(f"{'tabel':<14} {'bestand':<24} {'formaat':<8} {'rijen':>8} {'lege cellen':>12}")
     for naam, df in res.tabellen.items():
@@ -42,6 +48,10 @@ def _validate(args: argparse.Namespace) -> None:
             print(f"{'':<14} gelezen als {b.encoding}")
         for kolom, labels in b.waardelabels.items():
             print(f"{'':<14} waardelabels {kolom}: {json.dumps(labels, ensure_ascii=False)}")
+    if res.waarschuwingen:
+        print("\nWaarschuwingen:")
+        for w in res.waarschuwingen:
+            print(f"  - {w}")
 
 
 def _schrijf_of_toon(tekst: str, uit: str | None) -> None:

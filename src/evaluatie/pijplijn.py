@@ -93,7 +93,8 @@ def inlezen(config: dict[str, Any], intern_map: Path, regio_resultaten: Path, br
     from evaluatie import analyses, validatie
 
     res = validatie.lees_en_valideer(config["data"], cfg.codes(config),
-                                     extra_velden=analyses.extra_velden(config))
+                                     extra_velden=analyses.extra_velden(config),
+                                     peildatum=config.get("peildatum"))
     intern_map = Path(intern_map)
     intern_map.mkdir(parents=True, exist_ok=True)
     for naam, df in res.tabellen.items():

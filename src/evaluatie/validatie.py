@@ -1,10 +1,14 @@
 """Validation of a region's input tables against the data dictionary.
 
-Three layers, all collected before anything is reported:
+Four layers, all collected before anything is reported:
 
+0. identifiers inside values: every text and id column is scanned by
+   :mod:`evaluatie.identificatie` (BSN, e-mail, phone number, postcode, IBAN, a full
+   date where only a year is allowed); a finding names the cell and never its value;
 1. types: every value is parsed by the type the dictionary gives it (number with the
    file's decimal mark, integer, ISO or configured date); a value that does not parse
-   is a finding, never a silent missing value;
+   is a finding, never a silent missing value; a date after the config's peildatum is
+   a finding too;
 2. field and key constraints (required, range, allowed values, pattern, unique,
    primary key), checked with pandera from a schema built out of the dictionary;
 3. cross-table rules: foreign keys, dates in order, status consistent with dates and
@@ -17,9 +21,10 @@ rule).
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -27,9 +32,11 @@ import numpy as np
 import pandas as pd
 import pandera.pandas as pa
 
-from evaluatie import woordenboek
-from evaluatie.fouten import Bevinding, ValidatieFout
+from evaluatie import identificatie, woordenboek
+from evaluatie.fouten import Bevinding, ConfigFout, ValidatieFout
 from evaluatie.inlezen import Bron, lees_bron
+
+log = logging.getLogger("evaluatie")
 
 _GETAL = re.compile(r"^[+-]?(\d+([.]\d*)?|[.]\d+)([eE][+-]?\d+)?$")
 _GETAL_KOMMA = re.compile(r"^[+-]?(\d{1,3}([.]\d{3})+|\d+)(,\d+)?$")
@@ -41,6 +48,9 @@ class Resultaat:
 
     tabellen: dict[str, pd.DataFrame]
     bronnen: dict[str, Bron]
+    #: accepted with a warning (counts only, never values), e.g. numeric pseudonyms
+    #: that pass the 11-proef under ``data.pseudoniemen.negen_cijfers``
+    waarschuwingen: list[str] = field(default_factory=list)
 
 
 def _leeg(waarde: Any) -> bool:
@@ -100,7 +110,14 @@ def typeer_kolom(
             uit[natief] = d.dt.normalize().to_numpy()
             fout[natief] = d.isna().to_numpy(bool)
         formaat = bron.datumformaat or "%Y-%m-%d"
-        d = pd.to_datetime(tekst[is_tekst].astype(str), format=formaat, errors="coerce")
+        try:
+            d = pd.to_datetime(tekst[is_tekst].astype(str), format=formaat, errors="coerce")
+        except ValueError as e:
+            bevindingen.append(Bevinding(
+                str(bron.bestand), None, bron.lokale_naam(veld.naam), None,
+                f"datumformaat {formaat!r} is ongeldig ({' '.join(str(e).split())[:120]}); "
+                "gebruik strftime-codes zoals %d-%m-%Y"))
+            return uit
         if not bron.datumformaat:  # ISO must be exactly JJJJ-MM-DD, not 2024-1-5
             d = d.where(tekst[is_tekst].astype(str).str.match(r"^\d{4}-\d{2}-\d{2}$"))
         uit[is_tekst] = d.to_numpy()
@@ -189,6 +206,8 @@ def controleer_velden(
     _controleer_sleutel(df, tabel, bron, bevindingen)
     # a cell that failed to parse is already reported; don't report it again as empty
     al_gemeld = {(b.rij, b.kolom) for b in bevindingen if b.bestand == str(bron.bestand)}
+    # a column with a problem of its own (an invalid datumformaat) is not also empty per row
+    kolom_gemeld = {k for r, k in al_gemeld if r is None}
     try:
         schema.validate(df, lazy=True)
     except pa.errors.SchemaErrors as e:
@@ -201,7 +220,8 @@ def controleer_velden(
             regel = _regel_uit_pandera(check, kolom or "", tabel)
             # pandera puts the custom error text in check; fall back to its own name
             rij = r["index"]
-            if check == "not_nullable" and (rij, bron.lokale_naam(kolom)) in al_gemeld:
+            if check == "not_nullable" and ((rij, bron.lokale_naam(kolom)) in al_gemeld
+                                            or bron.lokale_naam(kolom) in kolom_gemeld):
                 continue
             bevindingen.append(Bevinding(
                 str(bron.bestand),
@@ -277,7 +297,11 @@ def controleer_samenhang(
         m = tabellen.get("metingen")
         if m is not None:
             bm = bronnen["metingen"]
-            start = m["pseudo_id"].map(d.drop_duplicates("pseudo_id").set_index("pseudo_id")["startdatum"])
+            # reindex, not map: Series.map with an empty datetime mapper raises (pandas 3)
+            per_id = d.dropna(subset=["pseudo_id"]).drop_duplicates("pseudo_id").set_index(
+                "pseudo_id")["startdatum"]
+            start = pd.Series(per_id.reindex(m["pseudo_id"]).to_numpy(), index=m.index,
+                              dtype="datetime64[ns]")
             voor_start = (m["meetdatum"] < start).fillna(False)
             _vind(bm, m.index[voor_start.to_numpy(bool)], "meetdatum", m["meetdatum"],
                   "ligt vóór de startdatum van de deelnemer", bevindingen)
@@ -294,9 +318,60 @@ def controleer_samenhang(
                   "ligt vóór de datum van het vorige meetmoment", bevindingen)
 
 
+def controleer_identificatie(waarden: pd.Series, veld: woordenboek.Veld, bron: Bron,
+                             bevindingen: list[Bevinding], waarschuwingen: list[str],
+                             pseudoniemen_negen_cijfers: bool = False) -> None:
+    """Identifiers inside the values of one column become findings, without their value.
+
+    A pseudonym column (``x-pseudoniem``) whose values are only 8 or 9 digits and pass
+    the 11-proef is accepted when the config says the pseudonyms are 9-digit numbers
+    (``data.pseudoniemen.negen_cijfers``), with one warning per column that gives the
+    count, never a value.
+    """
+    t = identificatie.zoek(waarden, alleen_jaar=veld.alleen_jaar)
+    if not t:
+        return
+    kolom = bron.lokale_naam(veld.naam)
+    rijen = waarden.index
+    for regel, masker in t.regels.items():
+        tekst = identificatie.REGELS[regel]
+        if regel in ("bsn", "bsn8", "mobiel9") and veld.pseudoniem:
+            if pseudoniemen_negen_cijfers:
+                toegestaan = masker & t.alleen_cijfers
+                k = int(toegestaan.sum())
+                if k:
+                    n = int(waarden.map(lambda x: not _leeg(x)).sum())
+                    wat, kans = {"mobiel9": ("zijn negen cijfers die met 6 beginnen, zoals een "
+                                             "mobiel nummer zonder 0", "11%"),
+                                 }.get(regel, ("doorstaan de 11-proef voor een BSN", "9%"))
+                    waarschuwingen.append(
+                        f"{bron.bestand}, kolom '{kolom}': {k} van de {n} pseudoniemen "
+                        f"({k / max(n, 1):.1%}) {wat}; toegestaan omdat "
+                        "data.pseudoniemen.negen_cijfers aan staat (bij willekeurige getallen "
+                        f"van negen cijfers is dat ongeveer {kans})")
+                masker = masker & ~t.alleen_cijfers
+            else:
+                tekst += ("; zijn de pseudoniemen getallen van negen cijfers, zet dan "
+                          "`data.pseudoniemen: {negen_cijfers: true}` in de configuratie")
+        for rij in rijen[masker]:
+            bevindingen.append(Bevinding(str(bron.bestand), int(rij), kolom, None, tekst,
+                                         identificerend=True))
+
+
+def _peil(peildatum: Any) -> pd.Timestamp | None:
+    if peildatum is None or peildatum == "":
+        return None
+    try:
+        return pd.Timestamp(peildatum).normalize()
+    except (ValueError, TypeError) as e:
+        raise ConfigFout(f"peildatum {str(peildatum)[:40]!r} is geen geldige datum "
+                         "(verwacht: JJJJ-MM-DD)") from e
+
+
 def lees_en_valideer(data_config: dict[str, Any], config_codes: Mapping[str, list[str]],
                      basis: Path | None = None,
-                     extra_velden: dict[str, list[dict[str, Any]]] | None = None) -> Resultaat:
+                     extra_velden: dict[str, list[dict[str, Any]]] | None = None,
+                     peildatum: Any = None) -> Resultaat:
     """Read, type and validate every configured table.
 
     Parameters
@@ -304,25 +379,34 @@ def lees_en_valideer(data_config: dict[str, Any], config_codes: Mapping[str, lis
     data_config
         The ``data`` section of the config: ``map`` and ``tabellen`` (per table
         ``bestand`` and optional ``kolommen``, ``codes``, ``datumformaat``,
-        ``scheidingsteken``, ``decimaal``, ``encoding``, ``blad``, ``negeer_kolommen``).
+        ``scheidingsteken``, ``decimaal``, ``encoding``, ``blad``, ``negeer_kolommen``),
+        and optionally ``pseudoniemen: {negen_cijfers: true}``.
     config_codes
         Code lists that the dictionary takes from the config (``interventies``).
     basis
         Directory that relative paths are resolved against (default: working directory).
     extra_velden
         Fields that extension analyses add to dictionary tables (``EXTRA_VELDEN``).
+    peildatum
+        The config's ``peildatum``: every date after it is a finding. ``None`` (only
+        where there is no config, as in unit tests) skips that check.
 
     Returns
     -------
     Resultaat
         Typed tables (dictionary column order; optional columns that were absent are
-        present and empty) and the sources they came from.
+        present and empty), the sources they came from and the warnings.
 
     Raises
     ------
     ValidatieFout
         With every finding, when any rule is broken. Nothing is dropped or repaired.
+        Identifiers in values are findings too (:mod:`evaluatie.identificatie`); no
+        finding shows them.
     """
+    peil = _peil(peildatum)
+    negen_cijfers = bool((data_config.get("pseudoniemen") or {}).get("negen_cijfers", False))
+    waarschuwingen: list[str] = []
     schemas = woordenboek.met_extra_velden(woordenboek.tabellen(), extra_velden or {})
     map_ = Path(data_config.get("map", "."))
     if basis is not None and not map_.is_absolute():
@@ -346,7 +430,14 @@ def lees_en_valideer(data_config: dict[str, Any], config_codes: Mapping[str, lis
         getypeerd = {}
         for v in t.velden:
             if v.naam in df.columns:
+                if v.type == "string" or v.alleen_jaar or v.pseudoniem:
+                    controleer_identificatie(df[v.naam], v, bron, bevindingen, waarschuwingen,
+                                             negen_cijfers)
                 getypeerd[v.naam] = typeer_kolom(df[v.naam], v, bron, bevindingen)
+                if v.type == "date" and peil is not None:
+                    na = (getypeerd[v.naam] > peil).fillna(False).to_numpy(bool)
+                    _vind(bron, df.index[na], v.naam, getypeerd[v.naam],
+                          f"ligt na de peildatum ({peil:%Y-%m-%d})", bevindingen)
             elif v.verplicht:
                 bevindingen.append(Bevinding(str(bron.bestand), None, bron.lokale_naam(v.naam), None,
                                              "verplichte kolom ontbreekt"))
@@ -372,8 +463,10 @@ def lees_en_valideer(data_config: dict[str, Any], config_codes: Mapping[str, lis
             pass
     if bevindingen:
         raise ValidatieFout(_uniek(bevindingen))
+    for w in waarschuwingen:
+        log.warning("%s", w)
     return Resultaat(tabellen={k: v.reset_index(drop=True) for k, v in tabellen.items()},
-                     bronnen=bronnen)
+                     bronnen=bronnen, waarschuwingen=waarschuwingen)
 
 
 def _uniek(bevindingen: list[Bevinding]) -> list[Bevinding]:

@@ -64,6 +64,12 @@ class Veld:
     niet_voor: str | None = None
     standaard: Any = None
     uitkomst: Uitkomst | None = None
+    #: only a year may stand here (``x-alleen-jaar``): a full date is refused as a
+    #: possible date of birth
+    alleen_jaar: bool = False
+    #: a pseudonym (``x-pseudoniem``): a value that passes the 11-proef is refused unless
+    #: the config declares the pseudonyms to be 9-digit numbers
+    pseudoniem: bool = False
 
 
 @dataclass(frozen=True)
@@ -123,6 +129,8 @@ def _veld(d: dict[str, Any]) -> Veld:
         niet_voor=d.get("x-niet-voor"),
         standaard=d.get("x-standaard"),
         uitkomst=uitkomst,
+        alleen_jaar=bool(d.get("x-alleen-jaar", False)),
+        pseudoniem=bool(d.get("x-pseudoniem", False)),
     )
 
 
@@ -215,6 +223,10 @@ def _beperkingen(v: Veld) -> str:
         delen.append("uniek")
     if v.niet_voor:
         delen.append(f"niet vóór `{v.niet_voor}`")
+    if v.alleen_jaar:
+        delen.append("alleen een jaartal, geen volledige datum")
+    if v.pseudoniem:
+        delen.append("pseudoniem: geen BSN of ander identificerend gegeven")
     return "; ".join(delen)
 
 
