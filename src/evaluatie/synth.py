@@ -313,7 +313,8 @@ def _genereer_interventie(spec: InterventieSpec, n: int, n_verg: int, rng: np.ra
         for q in range(-4, 4):
             ps = s + np.timedelta64(91, "D") * q
             factor = np.where((q >= 0) & is_int, km.factor, 1.0)
-            heeft = rng.random(s.size) < km.p
+            # only quarters that ended by the peildatum are in the data
+            heeft = (rng.random(s.size) < km.p) & (ps + np.timedelta64(90, "D") <= PEILDATUM)
             bedrag = np.round(rng.lognormal(km.mu_log, km.sd_log, s.size) * factor, 2)
             kosten.append(pd.DataFrame({
                 "pseudo_id": deelnemers["pseudo_id"].to_numpy()[gestart_idx][heeft],
@@ -330,7 +331,8 @@ def _genereer_interventie(spec: InterventieSpec, n: int, n_verg: int, rng: np.ra
     ervaringen = pd.DataFrame({
         "pseudo_id": t1["pseudo_id"].to_numpy(),
         "meetmoment": "T1",
-        "datum": t1["meetdatum"].to_numpy() + np.timedelta64(3, "D"),
+        "datum": np.minimum(t1["meetdatum"].to_numpy() + np.timedelta64(3, "D"),
+                            PEILDATUM.to_datetime64()),
         "rapportcijfer": np.clip(np.round(rng.normal(spec.rapportcijfer, 1.0, n1)), 0, 10),
         "aanbevelen": np.clip(np.round(rng.normal(8.0, 1.6, n1)), 0, 10),
     })
