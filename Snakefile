@@ -1,7 +1,9 @@
 # evaluatie: reproduceerbare evaluatie van interventies.
 # Gebruik: snakemake --cores 2 [--configfile mijn-regio.yaml]
 # Doelen: `all` (alle rapporten; standaard), `rapporten`, `valideer`.
-configfile: "config/config.yaml"
+# De configuratie: het bestand van --configfile, anders config/config.yaml (relatief aan de
+# werkmap). common.smk leest het zelf, streng (evaluatie.config.voor_workflow); er is geen
+# `configfile:`-regel, zodat een --configfile nooit over de demo-configuratie heen valt.
 
 
 include: "workflow/rules/common.smk"

@@ -266,10 +266,10 @@ def test_businesscase_voor_onbekende_interventie_is_een_fout(regio, tmp_path):
 def test_prijsindex_uit_gebruikersbestand(regio, tmp_path):
     _, c = regio
     c = copy.deepcopy(c)
-    pad = tmp_path / "cpi.csv"
+    pad = Path(c["data"]["map"]) / f"cpi-{tmp_path.name}.csv"  # in data.map, like every input
     pad.write_text("jaar;index\n" + "".join(f"{j};50,0\n" for j in range(2021, 2027))
                    + "2030;100\n", encoding="utf-8")
-    c["kosten"]["prijsindex"] = {"bestand": str(pad), "basisjaar": 2030, "bron": "testindex"}
+    c["kosten"]["prijsindex"] = {"bestand": pad.name, "basisjaar": 2030, "bron": "testindex"}
     cfg.valideer(c)
     met = _voer_uit(regio, tmp_path / "met", "groepsconsulten", c)["kosten"]
     zonder = _voer_uit(regio, tmp_path / "zonder", "groepsconsulten")["kosten"]

@@ -266,7 +266,7 @@ def test_conclusie_regels():
 
 
 def test_vergelijkingsgroep_telt_niet_mee_en_zonder_primaire_uitkomst(regio, tmp_path):
-    config = _config({"gezinsregie": {}}, disclosure={"min_n": 1}, meetmomenten=["T0", "T1"],
+    config = _config({"gezinsregie": {}}, disclosure={"min_n": 1, "ondergrens_bevestigd": True}, meetmomenten=["T0", "T1"],
                      voor_na={"paren": [["T0", "T1"]]})
     res = voer_uit_alles(config, "gezinsregie", regio, tmp_path / "a")["uitval"]
     s = res["stroom"]
@@ -279,7 +279,7 @@ def test_vergelijkingsgroep_telt_niet_mee_en_zonder_primaire_uitkomst(regio, tmp
     assert res["conclusie"].empty
     # declared once, in the interventie
     config = _config({"gezinsregie": {"primaire_uitkomst": "pg_mentaal_welbevinden"}},
-                     disclosure={"min_n": 1}, meetmomenten=["T0", "T1"],
+                     disclosure={"min_n": 1, "ondergrens_bevestigd": True}, meetmomenten=["T0", "T1"],
                      voor_na={"paren": [["T0", "T1"]]})
     res = voer_uit_alles(config, "gezinsregie", regio, tmp_path / "b")
     assert res["uitval"]["opzet"].iloc[0]["primaire_uitkomst"] == "pg_mentaal_welbevinden"

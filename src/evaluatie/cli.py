@@ -23,14 +23,16 @@ def _synth(args: argparse.Namespace) -> None:
 
 
 def _validate(args: argparse.Namespace) -> None:
-    from evaluatie import analyses, config, validatie
+    from evaluatie import config
 
     pad = Path(args.config).resolve()
     if args.relatief_aan_config:
         # every relative path in the config (data.map, extension modules) is then
         # relative to the config's folder, as when `evaluatie run` runs the project
         os.chdir(pad.parent)
-    c = config.laad(pad)
+    c = config.laad(pad)  # a bad config stops here, before the data libraries are imported
+    from evaluatie import analyses, validatie
+
     # warnings are printed below, with the summary; no second copy from logging
     logger = logging.getLogger("evaluatie")
     if not any(isinstance(h, logging.NullHandler) for h in logger.handlers):

@@ -177,6 +177,10 @@ def interventie_meta(config: dict[str, Any], interventie: str, bronnen: Path, ui
         "peildatum": config["peildatum"],
         "meetmomenten": config["meetmomenten"],
         "min_n": config["disclosure"]["min_n"],
+        # min_n below the floor, confirmed with disclosure.ondergrens_bevestigd: the
+        # Verantwoording says so (a config without the confirmation does not validate)
+        "min_n_onder_ondergrens": cfg.onder_ondergrens(config),
+        "min_n_ondergrens": cfg.MIN_N_ONDERGRENS,
         "synthetisch": config.get("synthetisch") is not None,
         "uitkomsten": {
             naam: {"titel": u.titel, "eenheid": u.eenheid, "hoger_is_beter": u.hoger_is_beter}
@@ -194,6 +198,10 @@ def interventie_meta(config: dict[str, Any], interventie: str, bronnen: Path, ui
             },
         },
     }
+    if meta["min_n_onder_ondergrens"]:
+        log.warning("disclosure.min_n is %d, lager dan de ondergrens van %d (bevestigd met "
+                    "disclosure.ondergrens_bevestigd); de Verantwoording van het rapport "
+                    "vermeldt dit.", meta["min_n"], cfg.MIN_N_ONDERGRENS)
     Path(uit).parent.mkdir(parents=True, exist_ok=True)
     Path(uit).write_text(json.dumps(meta, indent=2, ensure_ascii=False), encoding="utf-8")
 

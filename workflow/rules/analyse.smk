@@ -13,7 +13,7 @@ rule analyses:
         bronnen=rules.inlezen.output.bronnen,
         module=[s["module"] for s in config.get("extra_analyses", {}).values()
                 if s["module"].endswith(".py")],
-        prijsindex=[config["kosten"]["prijsindex"]["bestand"]]
+        prijsindex=[f"{DATA}/{config['kosten']['prijsindex']['bestand']}"]
         if (config.get("kosten") or {}).get("prijsindex") else [],
     output:
         map=directory(f"{INTERN}/{{interventie}}"),

@@ -1,11 +1,19 @@
 import re
+import sys
 from pathlib import Path
 
 from evaluatie import analyses
 from evaluatie import config as evaluatie_config
+from evaluatie.fouten import EvaluatieFout
 
-# Validate once, fill in defaults; an unknown key or wrong value stops here.
-evaluatie_config.valideer(config)
+# Read the config file(s) given to snakemake (--configfile, else config/config.yaml) with
+# evaluatie's strict reader, validate once and fill in defaults. A bad config stops here with
+# one message and no stack frames (a raised error would show Snakemake's frames).
+try:
+    evaluatie_config.voor_workflow(workflow, config)
+except EvaluatieFout as e:
+    print(e, file=sys.stderr)
+    sys.exit(1)
 
 REPO = Path(workflow.basedir)  # the evaluatie checkout, whatever the working directory
 REGIO = config["regio"]

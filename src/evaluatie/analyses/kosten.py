@@ -21,6 +21,7 @@ import numpy as np
 import pandas as pd
 from statsmodels.stats.multitest import multipletests
 
+from evaluatie import config as cfg
 from evaluatie import kosten
 from evaluatie.analyses import Context
 from evaluatie.analyses.uitval import GESTART
@@ -190,9 +191,15 @@ def instellingen(config: dict[str, Any]) -> dict[str, Any]:
     return dict(config["kosten"])
 
 
-def prijsindex(k: dict[str, Any]) -> tuple[pd.DataFrame | None, int | None]:
+def prijsindex(k: dict[str, Any], config: dict[str, Any]) -> tuple[pd.DataFrame | None, int | None]:
+    """The price index of ``kosten.prijsindex``; its ``bestand`` is relative to ``data.map``
+    (checked to lie inside it by :func:`evaluatie.config.valideer`)."""
+    instelling = k["prijsindex"]
+    if instelling:
+        instelling = {**instelling,
+                      "bestand": str(cfg.invoerbestand(config, instelling["bestand"]))}
     try:
-        return kosten.lees_prijsindex(k["prijsindex"])
+        return kosten.lees_prijsindex(instelling)
     except ValueError as e:
         raise ConfigFout(f"kosten.prijsindex: {e}") from None
 
@@ -227,7 +234,7 @@ def analyseer(ctx: Context) -> dict[str, pd.DataFrame]:
     if onbekend:
         raise ConfigFout(f"kosten.businesscase: onbekende interventie(s) {onbekend}; "
                          f"kies uit {', '.join(ctx.config['interventies'])}")
-    index, basisjaar = prijsindex(k)
+    index, basisjaar = prijsindex(k, ctx.config)
     zk = ctx.tabel("zorgkosten", ook_vergelijking=True)
     instel = _instellingen_tabel(k, ctx.config["peildatum"], basisjaar)
     if zk is None:

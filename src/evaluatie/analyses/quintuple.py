@@ -126,7 +126,7 @@ def bereken(config: dict[str, Any], eenheid: str, tabellen: dict[str, pd.DataFra
             deelnemers_alle: pd.DataFrame, overgenomen: dict[str, Any] | None = None) -> pd.DataFrame:
     """Indicatoren voor een interventie of de regio uit de rijniveau-tabellen en de config."""
     k = kosten_analyse.instellingen(config)
-    index, basisjaar = kosten_analyse.prijsindex(k)
+    index, basisjaar = kosten_analyse.prijsindex(k, config)
     pre, post = meetmomenten(config)
     return quintuple.bereken_indicatoren(
         eenheid, deelnemers_alle, tabellen.get("metingen"), tabellen.get("ervaringen"),
