@@ -160,6 +160,14 @@ GEVALLEN = [
     Geval("prijsindex_absoluut", tekst(lambda b: zet(b, "prijsindex: null",
                                                     "prijsindex: {bestand: /tmp/cpi.csv, basisjaar: 2025}")),
           "kosten.prijsindex.bestand", (), ("absoluut",)),
+    # characters Snakemake reads as a wildcard or path variable would break the workflow
+    Geval("bestand_met_jokerteken", tekst(lambda b: zet(b, BESTAND, 'deelnemers: {bestand: "d{x}.csv"}')),
+          "data.tabellen.deelnemers.bestand", (), ("jokerteken",)),
+    Geval("bestand_met_padvariabele", tekst(lambda b: zet(b, BESTAND, 'deelnemers: {bestand: "<b>d.csv"}')),
+          "data.tabellen.deelnemers.bestand", (), ("jokerteken",)),
+    Geval("resultatenmap_met_jokerteken", tekst(lambda b: zet(b, "resultaten_map: results",
+                                                             'resultaten_map: "res{regio}"')),
+          "resultaten_map", (), ("jokerteken",)),
     Geval("data_map_leeg", tekst(lambda b: b.replace(b[b.index("  map: "):b.index("\n", b.index("  map: "))],
                                                      '  map: ""')), "data.map"),
     # dates, with a format checker

@@ -660,6 +660,8 @@ def _binnen_map(waarde: str, map_: Path, sleutel: str) -> str | None:
     as well as of the file)."""
     if PurePosixPath(waarde).is_absolute() or PureWindowsPath(waarde).anchor:
         return f"{kort(waarde)} is een absoluut pad; geef een pad relatief aan {sleutel}"
+    if reden := _snakemake_tekens(waarde):
+        return reden
     if ".." in re.split(r"[\\/]", waarde):
         return f"{kort(waarde)} bevat '..'; het bestand moet in {sleutel} staan"
     try:
@@ -670,6 +672,19 @@ def _binnen_map(waarde: str, map_: Path, sleutel: str) -> str | None:
     if doel == basis or not doel.is_relative_to(basis):
         return (f"{kort(waarde)} wijst (via een symbolische koppeling) naar een plek buiten "
                 f"{sleutel}" if doel != basis else f"{kort(waarde)} is geen bestand in {sleutel}")
+    return None
+
+
+#: Characters with a meaning in a Snakemake path: wildcards ``{x}`` and path variables ``<x>``.
+_SNAKEMAKE_TEKENS = "{}<>"
+
+
+def _snakemake_tekens(waarde: str) -> str | None:
+    """Why ``waarde`` cannot be a path in the workflow, or None."""
+    tekens = sorted({t for t in waarde if t in _SNAKEMAKE_TEKENS})
+    if tekens:
+        return (f"{kort(waarde)} bevat {' '.join(tekens)}; die tekens hebben in een pad van de "
+                "workflow een eigen betekenis (jokerteken); hernoem het bestand of de map")
     return None
 
 
@@ -687,7 +702,9 @@ def _invoerpaden(config: dict[str, Any], bron: str | None) -> None:
     index = (config.get("kosten") or {}).get("prijsindex")
     if index:
         paden.append(("kosten.prijsindex.bestand", index["bestand"]))
-    fouten = []
+    fouten = [f"  - {sleutel}: {reden}" for sleutel, waarde in
+              (("data.map", config["data"]["map"]), ("resultaten_map", config["resultaten_map"]))
+              if (reden := _snakemake_tekens(str(waarde)))]
     for sleutel, waarde in paden:
         reden = _binnen_map(waarde, map_, "data.map")
         if reden:
