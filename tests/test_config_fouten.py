@@ -430,7 +430,7 @@ def test_lage_drempel_staat_in_de_verantwoording(data_map: Path, tmp_path: Path)
     shutil.copy(REPO / "reports" / "_verantwoording.qmd", tmp_path)
     (tmp_path / "t.qmd").write_text(
         '---\ntitle: "t"\nlang: nl\nexecute:\n  echo: false\n---\n\n```{python}\n#| include: false\n'
-        "import json\nimport pandas as pd\nfrom evaluatie.rapport import pipe_tabel\n"
+        "import json\nimport pandas as pd\nfrom evaluatie.rapport import Md, md, pipe_tabel\n"
         f"M = json.loads(open({str(tmp_path / 'interventie.json')!r}, encoding='utf-8').read())\n"
         "class _R:\n    min_n = M['min_n']\nR = _R()\n```\n\n{{< include _verantwoording.qmd >}}\n",
         encoding="utf-8")
