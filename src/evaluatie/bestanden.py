@@ -43,7 +43,8 @@ from evaluatie.fouten import ConfigFout
 __all__ = ["HERKOMST", "bouwdatum", "bouwdatum_herkomst", "map_modus", "plaats", "schrijf_bytes",
            "schrijf_tekst", "tijdelijk_bestand", "werkmap", "bestand_modus", "zet_bouwdatum"]
 
-#: Marks the temporary files and directories of these helpers (``.<naam>.<xxxxxxxx>.tmp``).
+#: Marks the temporary files and directories of these helpers: ``.<naam>.<xxxxxxxx>.tmp<ext>``
+#: (the target's extension kept, for libraries that go by it) and ``.<naam>.<xxxxxxxx>.werk``.
 _ACHTERVOEGSEL = ".tmp"
 _WERK = ".werk"
 
@@ -170,7 +171,7 @@ def _ruim_restanten_op(doel: Path) -> None:
     Only names this module makes for exactly this target are touched; a workflow writes
     each target from one job at a time, so none of them is still in use.
     """
-    bestand, werk = _restant(doel.name, _ACHTERVOEGSEL), _restant(doel.name, _WERK)
+    bestand, werk = _restant(doel.name, _ACHTERVOEGSEL + doel.suffix), _restant(doel.name, _WERK)
     with contextlib.suppress(FileNotFoundError):
         for pad in doel.parent.iterdir():
             if bestand.fullmatch(pad.name) and not pad.is_dir():
@@ -183,6 +184,22 @@ def _maak_map(map_: Path) -> None:
     map_.mkdir(parents=True, exist_ok=True)
 
 
+def _tijdelijk_naast(doel: Path) -> Path:
+    fd, naam = tempfile.mkstemp(prefix=f".{doel.name}.", suffix=_ACHTERVOEGSEL + doel.suffix,
+                                dir=doel.parent)
+    os.close(fd)
+    return Path(naam)
+
+
+def _vervang(tijdelijk: Path, doel: Path) -> None:
+    """The last step of every write: fsync, ordinary mode, rename within one directory."""
+    with open(tijdelijk, "rb") as f:
+        os.fsync(f.fileno())
+    os.chmod(tijdelijk, bestand_modus())
+    os.replace(tijdelijk, doel)
+    _fsync_map(doel.parent)
+
+
 def plaats(bron: str | Path, doel: str | Path) -> Path:
     """Move a finished file ``bron`` to ``doel`` atomically, with ordinary permissions.
 
@@ -192,16 +209,17 @@ def plaats(bron: str | Path, doel: str | Path) -> Path:
     """
     bron, doel = Path(bron), Path(doel)
     _maak_map(doel.parent)
-    with open(bron, "rb") as f:
-        os.fsync(f.fileno())
     if os.stat(bron).st_dev != os.stat(doel.parent).st_dev:
-        with tijdelijk_bestand(doel) as tijdelijk:
-            shutil.copyfile(bron, tijdelijk)
+        _ruim_restanten_op(doel)
+        kopie = _tijdelijk_naast(doel)
+        try:
+            shutil.copyfile(bron, kopie)
+            _vervang(kopie, doel)
+        finally:
+            kopie.unlink(missing_ok=True)
         bron.unlink()
         return doel
-    os.chmod(bron, bestand_modus())
-    os.replace(bron, doel)
-    _fsync_map(doel.parent)
+    _vervang(bron, doel)
     return doel
 
 
@@ -216,12 +234,10 @@ def tijdelijk_bestand(doel: str | Path) -> Iterator[Path]:
     doel = Path(doel)
     _maak_map(doel.parent)
     _ruim_restanten_op(doel)
-    fd, naam = tempfile.mkstemp(prefix=f".{doel.name}.", suffix=_ACHTERVOEGSEL, dir=doel.parent)
-    os.close(fd)
-    tijdelijk = Path(naam)
+    tijdelijk = _tijdelijk_naast(doel)
     try:
         yield tijdelijk
-        plaats(tijdelijk, doel)
+        _vervang(tijdelijk, doel)
     finally:
         tijdelijk.unlink(missing_ok=True)
 

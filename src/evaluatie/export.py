@@ -239,7 +239,9 @@ def _schrijf(pad: Path, meta: dict[str, Any], lijst: list[dict[str, Any]],
 
 def lees_blad(pad: Path, blad: str) -> pd.DataFrame:
     """A data sheet of the workbook back as text (header on row :data:`KOPRIJ`)."""
-    df = pd.read_excel(pad, sheet_name=blad, header=KOPRIJ - 1, dtype=object)
+    # only an empty cell is missing: a released text "NA" or "#N/A" stays text
+    df = pd.read_excel(pad, sheet_name=blad, header=KOPRIJ - 1, dtype=object, keep_default_na=False,
+                       na_values=[""])
     return df
 
 
