@@ -65,11 +65,11 @@ def _source_date_epoch() -> dt.datetime | None:
 
 
 def bouwdatum(config: dict[str, Any] | None = None) -> dt.datetime:
-    """The one date and time written into releasable outputs (timezone-aware, UTC).
+    """The one date and time written into releasable outputs (timezone-aware).
 
     ``SOURCE_DATE_EPOCH`` when set; otherwise the ``peildatum`` of ``config`` at 00:00
     UTC. Without either (a render outside the workflow, with no config) it is the
-    current time, and the output is then not reproducible.
+    current local time, and the output is then not reproducible.
 
     Raises
     ------
@@ -87,7 +87,7 @@ def bouwdatum(config: dict[str, Any] | None = None) -> dt.datetime:
         except ValueError:
             raise ConfigFout(f"peildatum {str(peildatum)[:20]!r} is geen datum (JJJJ-MM-DD).") from None
         return dt.datetime(dag.year, dag.month, dag.day, tzinfo=dt.UTC)
-    return dt.datetime.now(tz=dt.UTC).replace(microsecond=0)
+    return dt.datetime.now().astimezone().replace(microsecond=0)
 
 
 def bouwdatum_herkomst(config: dict[str, Any] | None = None) -> str:
