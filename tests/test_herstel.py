@@ -145,23 +145,29 @@ def test_evaluatie_run_checks_the_config_before_snakemake_starts(tmp_path):
     assert not (tmp_path / ".snakemake").exists()
 
 
-def test_a_job_dies_with_its_snakemake_process_and_takes_its_children_along(tmp_path):
+@pytest.mark.parametrize("via_shell", [False, True])
+def test_a_job_dies_with_its_snakemake_process_and_takes_its_children_along(tmp_path, via_shell):
     """The guard alone, with a stand-in for snakemake: a process named snakemake starts a
-    job (which starts a child of its own, like a Jupyter kernel) and is killed."""
+    job (which starts a child of its own, like a Jupyter kernel) and is killed. Snakemake
+    9 starts the job itself; older versions put a shell in between."""
     taak = tmp_path / "taak.py"
     taak.write_text(textwrap.dedent("""
         import subprocess, sys, time
         from evaluatie import herstel
         gewapend = herstel.sterf_met_snakemake()
         kind = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"], start_new_session=True)
-        print(gewapend, kind.pid, flush=True)
+        import os
+        print(os.getpid(), gewapend, kind.pid, flush=True)
         time.sleep(60)
     """))
     nep = tmp_path / "snakemake"
     nep.write_text(textwrap.dedent(f"""
         import subprocess, sys, time
-        taak = subprocess.Popen([sys.executable, {str(taak)!r}], stdout=subprocess.PIPE, text=True)
-        print(taak.pid, taak.stdout.readline().strip(), flush=True)
+        cmd = [sys.executable, {str(taak)!r}]
+        if {via_shell!r}:  # "; true" keeps the shell from replacing itself by the job
+            cmd = ["/bin/sh", "-c", " ".join(cmd) + "; true"]
+        taak = subprocess.Popen(cmd, stdout=subprocess.PIPE, text=True)
+        print(taak.stdout.readline().strip(), flush=True)
         time.sleep(60)
     """))
     env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(mini_regio.REPO / "src"), *sys.path])}

@@ -1,15 +1,17 @@
 """After a kill: job processes die with Snakemake, and a stale lock is recognised.
 
-Snakemake 9 runs a ``script:`` job as a child process of the main ``snakemake``
-process (``python .snakemake/scripts/tmpXXXX.<naam>.py``). When the main process is
+Snakemake 9 runs a ``script:`` job as a direct child process of the main ``snakemake``
+process (``python .snakemake/scripts/tmpXXXX.<naam>.py``; older versions put a shell in
+between). When the main process is
 killed with ``SIGKILL`` it cannot stop its children: they are re-parented and run on,
 and one of them may still write a complete-looking report that Snakemake never
 registered. :func:`sterf_met_snakemake`, the first call in every
-``workflow/scripts/*.py``, prevents that: when the job's parent is a Snakemake process,
-a daemon thread waits on a pidfd of that parent (:func:`os.pidfd_open`, Linux 5.3+;
-elsewhere it polls :func:`os.getppid` twice a second) and, as soon as the parent is
-gone, kills the job's own descendants (the Jupyter kernel of a render, pandoc) and the
-job itself with ``SIGKILL``. A pidfd follows the process, not a thread, so unlike
+``workflow/scripts/*.py``, prevents that: it walks up the job's parent chain to the
+nearest Snakemake process (at most a few steps, through a shell), and a daemon thread
+waits on a pidfd of that process (:func:`os.pidfd_open`, Linux 5.3+; elsewhere it polls
+twice a second whether the process with that PID and start time still exists). As soon
+as it is gone, the thread kills the job's own descendants (the Jupyter kernel of a
+render, pandoc) and the job itself with ``SIGKILL``. A pidfd follows the process, not a thread, so unlike
 ``PR_SET_PDEATHSIG`` it cannot fire when merely the Snakemake thread that started the
 job ends, and it is immune to PID reuse.
 
@@ -26,6 +28,7 @@ import contextlib
 import os
 import select
 import signal
+import sys
 import threading
 import time
 from pathlib import Path
@@ -44,15 +47,6 @@ def _is_snakemake_taak(cmdline: list[str]) -> bool:
     """A Snakemake main process or one of its script jobs (``.snakemake/scripts/…``)."""
     return _is_snakemake(cmdline) or any("/.snakemake/scripts/" in a or a.startswith(".snakemake/scripts/")
                                          for a in cmdline)
-
-
-def _opdrachtregel(pid: int) -> list[str]:
-    import psutil
-
-    try:
-        return psutil.Process(pid).cmdline()
-    except (psutil.Error, OSError):
-        return []
 
 
 def _sterf() -> None:
@@ -77,30 +71,69 @@ def _wacht_op_pidfd(fd: int) -> None:
     _sterf()
 
 
-def _wacht_op_ouder(ouder: int) -> None:
-    while os.getppid() == ouder:
+def _wacht_op_proces(pid: int, gestart: float) -> None:
+    import psutil
+
+    while True:
+        try:
+            if psutil.Process(pid).create_time() != gestart:
+                break  # the PID now belongs to another process
+        except psutil.NoSuchProcess:
+            break
         time.sleep(0.5)
     _sterf()
+
+
+#: How far up the parent chain the Snakemake process may be (job <- shell <- snakemake).
+_MAX_STAPPEN = 3
+
+
+def _snakemake_voorouder() -> tuple[int, float] | None:
+    """PID and start time of the nearest Snakemake process among this process' ancestors."""
+    import psutil
+
+    try:
+        p = psutil.Process().parent()
+        for _ in range(_MAX_STAPPEN):
+            if p is None or p.pid <= 1:
+                return None
+            if _is_snakemake(p.cmdline()):
+                return p.pid, p.create_time()
+            p = p.parent()
+    except psutil.Error:
+        return None
+    return None
 
 
 def sterf_met_snakemake() -> bool:
     """Make this job process die (with its children) when its Snakemake process dies.
 
-    Does nothing, and returns ``False``, when the parent is not a Snakemake process (a
-    script run by hand or by a test). Returns ``True`` when the guard is armed.
+    Does nothing, and returns ``False``, when no Snakemake process is among the nearest
+    ancestors (a script run by hand or by a test). A Snakemake job script
+    (``.snakemake/scripts/…``) without one lost its Snakemake before it got here, and
+    dies at once. Returns ``True`` when the guard is armed.
     """
-    ouder = os.getppid()
-    if ouder <= 1 or not _is_snakemake(_opdrachtregel(ouder)):
+    import psutil
+
+    gevonden = _snakemake_voorouder()
+    if gevonden is None:
+        if _is_snakemake_taak(sys.argv[:1]):  # a Snakemake job script whose Snakemake is gone
+            _sterf()
         return False
+    pid, gestart = gevonden
     fd = None
     with contextlib.suppress(AttributeError, OSError):
-        fd = os.pidfd_open(ouder)
-    if os.getppid() != ouder:  # the parent died before the pidfd was taken
+        fd = os.pidfd_open(pid)
+    try:  # the pidfd is of the right process only if it was not replaced in between
+        nog_dezelfde = psutil.Process(pid).create_time() == gestart
+    except psutil.NoSuchProcess:
+        nog_dezelfde = False
+    if not nog_dezelfde:
         _sterf()
     if fd is not None:
         doel, args = _wacht_op_pidfd, (fd,)
     else:
-        doel, args = _wacht_op_ouder, (ouder,)
+        doel, args = _wacht_op_proces, (pid, gestart)
     threading.Thread(target=doel, args=args, name="sterf-met-snakemake", daemon=True).start()
     return True
 
