@@ -12,8 +12,8 @@ through these helpers:
   (``SIGKILL`` cannot be caught) is removed the next time the same target is written.
 * **With ordinary permissions.** :func:`tempfile.mkstemp` creates files ``0600``; a
   released file gets the mode any newly created file gets, ``0666`` minus the umask
-  (``0644`` under the usual umask 022), and a directory ``0777`` minus the umask
-  (``0755``). The umask is respected on purpose: an organisation that sets a stricter
+  (``0644`` under the usual umask 022); directories are made with :meth:`Path.mkdir`,
+  ``0777`` minus the umask (``0755``). The umask is respected on purpose: an organisation that sets a stricter
   umask for health data (027, 077) gets what it asked for, and nothing here makes
   files more readable than the user's other files.
 * **With one date.** :func:`bouwdatum` is the only source of a date or time that
@@ -40,7 +40,7 @@ from typing import IO, Any
 
 from evaluatie.fouten import ConfigFout
 
-__all__ = ["HERKOMST", "bouwdatum", "bouwdatum_herkomst", "map_modus", "plaats", "schrijf_bytes",
+__all__ = ["HERKOMST", "bouwdatum", "bouwdatum_herkomst", "plaats", "schrijf_bytes",
            "schrijf_tekst", "tijdelijk_bestand", "werkmap", "bestand_modus", "zet_bouwdatum"]
 
 #: Marks the temporary files and directories of these helpers: ``.<naam>.<xxxxxxxx>.tmp<ext>``
@@ -139,11 +139,6 @@ def _umask() -> int:
 def bestand_modus() -> int:
     """Mode of a newly written output file: ``0o666`` minus the umask."""
     return 0o666 & ~_umask()
-
-
-def map_modus() -> int:
-    """Mode of a newly made output directory: ``0o777`` minus the umask."""
-    return 0o777 & ~_umask()
 
 
 # --------------------------------------------------------------------------------------
@@ -245,9 +240,7 @@ def tijdelijk_bestand(doel: str | Path) -> Iterator[Path]:
 @contextlib.contextmanager
 def _open_atomair(doel: str | Path, modus: str, **kwargs: Any) -> Iterator[IO[Any]]:
     with tijdelijk_bestand(doel) as tijdelijk, open(tijdelijk, modus, **kwargs) as f:
-        yield f
-        f.flush()
-        os.fsync(f.fileno())
+        yield f  # flushed when closed, fsync-ed by tijdelijk_bestand
 
 
 def schrijf_bytes(doel: str | Path, data: bytes) -> Path:
