@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import stat
 
 import numpy as np
@@ -77,8 +78,8 @@ def test_a_sheet_that_differs_from_the_release_stops_the_export(vrijgave_demo, t
     vrijgave, config = vrijgave_demo
     echt = export._schrijf
 
-    def met_fout(pad, meta, lijst):  # a writer bug: one count of the flow comes out different
-        bladen = echt(pad, meta, lijst)
+    def met_fout(pad, meta, lijst, *rest):  # a writer bug: one count of the flow comes out different
+        bladen = echt(pad, meta, lijst, *rest)
         wb = openpyxl.load_workbook(pad)
         wb["uitval_stroom"].cell(row=export.KOPRIJ + 1, column=lijst[bladen.index("uitval_stroom")]
                                  ["data"].columns.get_loc("n") + 1).value = 1
@@ -122,3 +123,43 @@ def test_sheet_names_are_valid_and_unique():
     assert all(len(n) <= 31 for n in namen)
     assert len(set(namen)) == 3
     assert namen[2] == "a_b_c"
+
+
+#: Text that a spreadsheet program would run (OWASP, CSV injection), and an error literal.
+VIJANDIG = ['=HYPERLINK("http://x","y")', "+cmd|' /C calc'!A0", "-2+3", "@SUM(1,1)", "\t=1+1",
+            "#N/A", "=1", "NA"]
+
+
+def test_no_text_becomes_a_formula(vrijgave_demo, tmp_path):
+    """Hostile text in the config fields the workbook shows and in every text column of
+    every released table stays inert text: no formula cell, no error cell, same text."""
+    vrijgave, _ = vrijgave_demo
+    map_ = kopieer(vrijgave, tmp_path / "vrijgave") / "gezinsregie"
+    meta = json.loads((map_ / "interventie.json").read_text("utf-8"))
+    meta.update(naam=VIJANDIG[0], regio_naam="\r=1+1")
+    (map_ / "interventie.json").write_text(json.dumps(meta), encoding="utf-8")
+    geplant = 0
+    for t in export.tabellen(map_, VOLGORDE):
+        kolommen = [k for k in t["data"].columns
+                    if str(t["data"][k].dtype) == "string" and k not in contract.COMPANIONS]
+
+        def plant(df, kolommen=kolommen, begin=geplant):
+            for j, k in enumerate(kolommen):
+                df.loc[0, k] = VIJANDIG[(begin + j) % len(VIJANDIG)]
+            return df
+
+        if kolommen:
+            pas_aan(map_, t["analyse"], t["tabel"], plant)
+            geplant += len(kolommen)
+    assert geplant > 50
+    # without the config: the disclosure checker would (rightly) refuse the free text
+    pad = exporteer(map_, tmp_path / "g.xlsx", None, volgorde=VOLGORDE)
+    wb = openpyxl.load_workbook(pad, data_only=False)
+    cellen = [c for ws in wb for rij in ws.iter_rows() for c in rij if c.value is not None]
+    assert [c.coordinate for c in cellen if c.data_type in ("f", "e")] == []
+    a1 = wb["Toelichting"]["A1"]
+    assert a1.value == '=HYPERLINK("http://x","y"): publiceerbare tabellen' and a1.data_type == "s"
+    assert a1.quotePrefix and wb["Toelichting"]["A2"].quotePrefix
+    gevonden = [c for c in cellen if isinstance(c.value, str) and c.value in VIJANDIG]
+    assert len(gevonden) >= geplant and all(c.data_type == "s" for c in gevonden)
+    assert all(c.quotePrefix for c in gevonden if c.value.startswith(export.FORMULETEKENS))

@@ -230,13 +230,11 @@ def maak(template: str | Path, vrijgave: str | Path, interventies: list[str], ui
     ``vrijgave`` is the region's checked release; last year's release (when configured) is
     checked with the same engine before it is read. ``uitvoer`` maps format to output path.
     """
-    import shutil
-    import tempfile
-
-    from evaluatie import analyses, disclosure
+    from evaluatie import analyses, bestanden, disclosure
     from evaluatie.disclosure.vrijgave import controleer_map
     from evaluatie.render import render
 
+    bestanden.zet_bouwdatum(config)  # the PDF's creation date
     vrijgave = Path(vrijgave).resolve()
     vorige = vrijgave_map(Path(vorige_resultaten).resolve()) if vorige_resultaten else None
     inst = disclosure.instellingen(config)
@@ -252,12 +250,11 @@ def maak(template: str | Path, vrijgave: str | Path, interventies: list[str], ui
               "regio_naam": regio_naam, "min_n": int(inst.min_n)}
     titel = f"Eindrapport {jaar}"
     eerste = Path(next(iter(uitvoer.values())))
-    eerste.parent.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(prefix=f".render-{eerste.stem}-", dir=eerste.parent) as tmp:
-        gemaakt = render(Path(template), Path(tmp), params=params, formats=list(uitvoer), engine=engine,
+    with bestanden.werkmap(eerste) as tmp:
+        gemaakt = render(Path(template), tmp, params=params, formats=list(uitvoer), engine=engine,
                          metadata={"title": titel, "subtitle": regio_naam or "Evaluatie van interventies"})
         for formaat, doel in uitvoer.items():
-            shutil.move(str(gemaakt[formaat]), str(doel))
+            bestanden.plaats(gemaakt[formaat], doel)
 
 
 def toon(fig):

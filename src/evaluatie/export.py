@@ -12,27 +12,45 @@ Only the release is read (tables by their declared name, typed), and the finishe
 is checked before it is put in place: every sheet must equal the released table it copies,
 and the disclosure engine's checker runs over the sheets as read back. A violation raises
 :class:`~evaluatie.disclosure.OnthullingsFout` and no file is written.
+
+No text becomes a formula. openpyxl stores a ``str`` that starts with ``=`` as a formula
+(and ``#N/A`` and the like as error values), so a config ``naam: =HYPERLINK(…)`` would be
+a live link in ``Toelichting!A1``. Every text cell is therefore written as a string cell
+(``t="s"``): a spreadsheet program never evaluates it, whatever it starts with. Text that
+starts with one of OWASP's formula triggers (``= + - @``, tab, carriage return) also gets
+the cell's ``quotePrefix`` flag, the workbook's own form of OWASP's leading apostrophe:
+the cell shows and keeps the exact text, and stays text when someone edits it. The text
+itself is not changed (an added apostrophe would be a different value than the released
+CSV holds).
+
+The file is written atomically with ordinary permissions (:mod:`evaluatie.bestanden`) and
+is byte-identical for the same release: its document properties (created, modified) and
+the time stamps of its zip entries are the build date
+(:func:`evaluatie.bestanden.bouwdatum`), not the time of the run.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import json
-import os
 import re
-import tempfile
+import zipfile
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
-from evaluatie import contract
+from evaluatie import bestanden, contract
+from evaluatie.fouten import EvaluatieFout
 
 __all__ = ["bladnaam", "exporteer", "tabellen"]
 
 _VERBODEN = re.compile(r"[\[\]:*?/\\]")
 #: Row of the column header on a data sheet (title, description, source, blank above it).
 KOPRIJ = 5
+#: First characters that make a spreadsheet program read text as a formula (OWASP, CSV
+#: injection); such text gets ``quotePrefix`` on top of being a string cell.
+FORMULETEKENS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def bladnaam(naam: str, bestaand: set[str]) -> str:
@@ -76,7 +94,8 @@ def _voor_excel(df: pd.DataFrame) -> pd.DataFrame:
     return uit
 
 
-def _toelichting(meta: dict[str, Any], lijst: list[dict[str, Any]], bladen: list[str]) -> list[list[Any]]:
+def _toelichting(meta: dict[str, Any], lijst: list[dict[str, Any]], bladen: list[str],
+                 datum: dt.datetime, herkomst: str) -> list[list[Any]]:
     v = meta.get("verantwoording", {})
     min_n = meta.get("min_n", 10)
     rijen: list[list[Any]] = [
@@ -102,14 +121,66 @@ def _toelichting(meta: dict[str, Any], lijst: list[dict[str, Any]], bladen: list
     rijen += [[], ["Verantwoording"],
               ["evaluatie-versie", v.get("evaluatie_versie", "")],
               ["git-commit", v.get("git_commit", "")],
-              ["datum analyse", v.get("datum", "")],
+              ["bouwdatum", f"{datum.date().isoformat()} ({bestanden.HERKOMST[herkomst]})"],
               ["configuratie (SHA-256)", v.get("config_sha256", "")]]
     rijen += [[f"invoer: {b}", h] for b, h in v.get("bestanden", {}).items()]
-    rijen += [["export gemaakt", dt.date.today().isoformat()]]
     return rijen
 
 
-def _schrijf(pad: Path, meta: dict[str, Any], lijst: list[dict[str, Any]]) -> list[str]:
+def _cel(ws: Any, waarde: Any) -> Any:
+    """A cell for ``ws.append``: text is always a string cell (never a formula or an error
+    value), with ``quotePrefix`` when it starts with a formula trigger."""
+    from openpyxl.cell import Cell
+
+    cel = Cell(ws, value=waarde)
+    if isinstance(waarde, str):
+        cel.data_type = "s"
+        if waarde.startswith(FORMULETEKENS):
+            cel.quotePrefix = True
+    return cel
+
+
+def _voeg_toe(ws: Any, waarden: list[Any]) -> None:
+    """Append one row of values to ``ws`` through :func:`_cel`."""
+    from openpyxl.utils.exceptions import IllegalCharacterError
+
+    cellen = []
+    for kolom, w in enumerate(waarden, start=1):
+        try:
+            cellen.append(_cel(ws, w))
+        except IllegalCharacterError:
+            rij = ws.max_row + (1 if ws.max_row > 1 or ws.cell(1, 1).value is not None else 0)
+            raise EvaluatieFout(f"Export: blad {ws.title!r}, rij {rij}, kolom {kolom}: de "
+                                "tekst bevat een stuurteken (ASCII 0-31) dat een XLSX-bestand niet kan "
+                                "bevatten; haal het weg uit de configuratie of de invoer.") from None
+    ws.append(cellen)
+
+
+def _vaste_tijden(pad: Path, wb: Any, datum: dt.datetime) -> None:
+    """Rewrite the saved workbook with ``datum`` as its creation and modification time and
+    as the time of every zip entry; openpyxl's ``save`` sets both to the current time.
+
+    The entries keep their order, names and content; only ``docProps/core.xml`` is
+    regenerated (the same way openpyxl writes it) from the properties with fixed times.
+    """
+    from openpyxl.xml.functions import tostring
+
+    naief = datum.astimezone(dt.UTC).replace(tzinfo=None)
+    wb.properties.created = wb.properties.modified = naief
+    kern = tostring(wb.properties.to_tree())
+    tijd = max(naief, dt.datetime(1980, 1, 1)).timetuple()[:6]  # zip dates start in 1980
+    with zipfile.ZipFile(pad) as z:
+        delen = [(i.filename, z.read(i)) for i in z.infolist()]
+    with zipfile.ZipFile(pad, "w", zipfile.ZIP_DEFLATED) as z:
+        for naam, data in delen:
+            info = zipfile.ZipInfo(naam, date_time=tijd)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o644 << 16
+            z.writestr(info, kern if naam == "docProps/core.xml" else data)
+
+
+def _schrijf(pad: Path, meta: dict[str, Any], lijst: list[dict[str, Any]],
+             datum: dt.datetime, herkomst: str) -> list[str]:
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.utils import get_column_letter
@@ -125,8 +196,8 @@ def _schrijf(pad: Path, meta: dict[str, Any], lijst: list[dict[str, Any]]) -> li
         naam = bladnaam(voorkeur, bestaand)
         bestaand.add(naam)
         bladen.append(naam)
-    for r in _toelichting(meta, lijst, bladen):
-        toel.append(r)
+    for r in _toelichting(meta, lijst, bladen, datum, herkomst):
+        _voeg_toe(toel, r)
     vet = Font(bold=True)
     toel["A1"].font = Font(bold=True, size=14)
     for rij in toel.iter_rows():
@@ -139,19 +210,19 @@ def _schrijf(pad: Path, meta: dict[str, Any], lijst: list[dict[str, Any]]) -> li
     kop_vulling = PatternFill("solid", fgColor="DDEBF7")
     for naam, t in zip(bladen, lijst, strict=True):
         ws = wb.create_sheet(naam)
-        ws.append([f"{t['titel']}: {t['tabel']}"])
+        _voeg_toe(ws, [f"{t['titel']}: {t['tabel']}"])
         ws["A1"].font = Font(bold=True, size=12)
-        ws.append([t["omschrijving"] or ""])
-        ws.append([f"Bron: {t['analyse']}/{t['tabel']}.csv"])
+        _voeg_toe(ws, [t["omschrijving"] or ""])
+        _voeg_toe(ws, [f"Bron: {t['analyse']}/{t['tabel']}.csv"])
         ws.append([])
         df = _voor_excel(t["data"])
-        ws.append([str(k) for k in df.columns])
+        _voeg_toe(ws, [str(k) for k in df.columns])
         for c in ws[5]:
             c.font = vet
             c.fill = kop_vulling
             c.alignment = Alignment(wrap_text=True, vertical="top")
         for rij in df.itertuples(index=False):
-            ws.append([None if (not isinstance(x, str) and pd.isna(x)) else
+            _voeg_toe(ws, [None if (not isinstance(x, str) and pd.isna(x)) else
                        (x.item() if hasattr(x, "item") else x) for x in rij])
         ws.freeze_panes = "A6"
         for j, k in enumerate(df.columns, start=1):
@@ -160,13 +231,17 @@ def _schrijf(pad: Path, meta: dict[str, Any], lijst: list[dict[str, Any]]) -> li
             if pd.api.types.is_float_dtype(df[k]):
                 for cel in ws.iter_rows(min_row=6, min_col=j, max_col=j):
                     cel[0].number_format = "0.000"
+    wb.properties.creator = "evaluatie"
     wb.save(pad)
+    _vaste_tijden(pad, wb, datum)
     return bladen
 
 
 def lees_blad(pad: Path, blad: str) -> pd.DataFrame:
     """A data sheet of the workbook back as text (header on row :data:`KOPRIJ`)."""
-    df = pd.read_excel(pad, sheet_name=blad, header=KOPRIJ - 1, dtype=object)
+    # only an empty cell is missing: a released text "NA" or "#N/A" stays text
+    df = pd.read_excel(pad, sheet_name=blad, header=KOPRIJ - 1, dtype=object, keep_default_na=False,
+                       na_values=[""])
     return df
 
 
@@ -240,19 +315,13 @@ def exporteer(map_: str | Path, uit: str | Path, config: dict[str, Any] | None =
     map_, uit = Path(map_), Path(uit)
     meta = json.loads((map_ / "interventie.json").read_text("utf-8"))
     lijst = tabellen(map_, volgorde)
-    uit.parent.mkdir(parents=True, exist_ok=True)
-    fd, tijdelijk = tempfile.mkstemp(suffix=".xlsx", prefix=f".{uit.stem}-", dir=uit.parent)
-    os.close(fd)
-    try:
-        bladen = _schrijf(Path(tijdelijk), meta, lijst)
-        fouten = _controleer_werkboek(Path(tijdelijk), map_, lijst, bladen, config)
+    bron = config or {"peildatum": meta.get("peildatum")}
+    datum, herkomst = bestanden.bouwdatum(bron), bestanden.bouwdatum_herkomst(bron)
+    with bestanden.tijdelijk_bestand(uit) as tijdelijk:
+        bladen = _schrijf(tijdelijk, meta, lijst, datum, herkomst)
+        fouten = _controleer_werkboek(tijdelijk, map_, lijst, bladen, config)
         if fouten:
             raise disclosure.OnthullingsFout(
                 f"Export {uit.name} niet geschreven: {len(fouten)} probleem/problemen:\n"
                 + "\n".join(f"  - {f}" for f in fouten[:30]))
-        os.chmod(tijdelijk, 0o644)
-        os.replace(tijdelijk, uit)
-    finally:
-        if os.path.exists(tijdelijk):
-            os.unlink(tijdelijk)
     return uit

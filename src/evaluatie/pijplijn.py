@@ -13,7 +13,6 @@ of a step it does not run are pure start-up time.
 from __future__ import annotations
 
 import contextlib
-import datetime as dt
 import json
 import logging
 import platform
@@ -26,8 +25,8 @@ from typing import Any
 import pandas as pd
 
 import evaluatie
+from evaluatie import bestanden, woordenboek
 from evaluatie import config as cfg
-from evaluatie import woordenboek
 from evaluatie.fouten import ConfigFout, EvaluatieFout
 
 log = logging.getLogger("evaluatie")
@@ -117,10 +116,10 @@ def inlezen(config: dict[str, Any], intern_map: Path, regio_resultaten: Path, br
     _schrijf_intern(pd.DataFrame(rijen), Path(regio_resultaten), "invoer", "datakwaliteit",
                     "Invoer")
     Path(bronnen).parent.mkdir(parents=True, exist_ok=True)
-    Path(bronnen).write_text(json.dumps({
+    bestanden.schrijf_tekst(bronnen, json.dumps({
         "bestanden": {r["bestand"]: r["sha256"] for r in rijen},
         "config_sha256": cfg.config_hash(config),
-    }, indent=2), encoding="utf-8")
+    }, indent=2))
     log.info("%d tabellen gevalideerd en geschreven naar %s", len(rijen), intern_map)
 
 
@@ -190,7 +189,8 @@ def interventie_meta(config: dict[str, Any], interventie: str, bronnen: Path, ui
             **json.loads(Path(bronnen).read_text(encoding="utf-8")),
             "evaluatie_versie": evaluatie.__version__,
             "git_commit": _git_commit(),
-            "datum": dt.date.today().isoformat(),
+            "datum": bestanden.bouwdatum(config).date().isoformat(),
+            "datum_herkomst": bestanden.bouwdatum_herkomst(config),
             "software": {
                 "python": platform.python_version(), "pandas": pd.__version__,
                 "numpy": numpy.__version__, "scipy": scipy.__version__,
@@ -202,8 +202,7 @@ def interventie_meta(config: dict[str, Any], interventie: str, bronnen: Path, ui
         log.warning("disclosure.min_n is %d, lager dan de ondergrens van %d (bevestigd met "
                     "disclosure.ondergrens_bevestigd); de Verantwoording van het rapport "
                     "vermeldt dit.", meta["min_n"], cfg.MIN_N_ONDERGRENS)
-    Path(uit).parent.mkdir(parents=True, exist_ok=True)
-    Path(uit).write_text(json.dumps(meta, indent=2, ensure_ascii=False), encoding="utf-8")
+    bestanden.schrijf_tekst(uit, json.dumps(meta, indent=2, ensure_ascii=False))
 
 
 def vrijgave(config: dict[str, Any], intern_resultaten: Path, bronnen: Path, uit: Path) -> None:
@@ -240,8 +239,7 @@ def controleer(config: dict[str, Any], publiceerbaar: Path, uit: Path) -> None:
         raise disclosure.OnthullingsFout(
             f"Onthullingscontrole: {len(fouten)} overtreding(en) (drempel {inst.min_n}) in de "
             "vrijgave:\n" + "\n".join(f"  - {f}" for f in fouten))
-    Path(uit).write_text(f"gecontroleerd: geen aantal onder {inst.min_n} af te leiden\n",
-                         encoding="utf-8")
+    bestanden.schrijf_tekst(uit, f"gecontroleerd: geen aantal onder {inst.min_n} af te leiden\n")
 
 
 def render_rapport(template: Path, params: dict[str, Any], uitvoer: dict[str, Path],
@@ -253,13 +251,11 @@ def render_rapport(template: Path, params: dict[str, Any], uitvoer: dict[str, Pa
     runs in a directory of its own, so parallel renders of one template never collide.
     """
     import shutil
-    import tempfile
 
     from evaluatie.render import render
 
     eerste = Path(next(iter(uitvoer.values())))
-    eerste.parent.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(prefix=f".render-{eerste.stem}-", dir=eerste.parent) as tmp:
+    with bestanden.werkmap(eerste) as tmp:
         sjabloon = Path(template)
         if extra_secties:
             # A private copy of the templates, with `_extra.qmd` including the sections of
@@ -275,4 +271,4 @@ def render_rapport(template: Path, params: dict[str, Any], uitvoer: dict[str, Pa
         gemaakt = render(sjabloon, Path(tmp) / "uit", params=params, formats=list(uitvoer),
                          engine=engine, metadata=metadata)
         for formaat, doel in uitvoer.items():
-            shutil.move(str(gemaakt[formaat]), str(doel))
+            bestanden.plaats(gemaakt[formaat], doel)

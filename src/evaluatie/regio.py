@@ -9,6 +9,7 @@ that differ in its own export.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import subprocess
 import sys
@@ -152,11 +153,38 @@ def init(map_: Path, regio: str | None = None) -> list[Path]:
 
 
 def run(map_: Path, cores: int = 2, extra: list[str] | None = None) -> int:
-    """Run the whole pipeline for the region project in ``map_``."""
+    """Run the whole pipeline for the region project in ``map_``; returns Snakemake's exit code.
+
+    The config is validated first (:func:`evaluatie.config.laad`, relative paths relative
+    to ``map_``), so an invalid config is one clear :class:`~evaluatie.fouten.EvaluatieFout`
+    before Snakemake starts. The workflow profile ``profiles/default`` (``rerun-incomplete``)
+    is passed explicitly, so one ``evaluatie run`` also resumes a run that was killed: a
+    lock that a killed run left behind, with no Snakemake process working in ``map_`` any
+    more (:func:`evaluatie.herstel.lopende_runs`), is lifted with ``snakemake --unlock``
+    first; the lock of a run that is still going is refused with a message.
+    """
+    from evaluatie import herstel
+
     map_ = Path(map_).resolve()
     config = map_ / "config.yaml"
     if not config.exists():
         raise EvaluatieFout(f"{config} bestaat niet; maak een project met `evaluatie init`.")
-    cmd = [sys.executable, "-m", "snakemake", "-s", str(REPO / "Snakefile"), "--configfile",
-           str(config), "--directory", str(map_), "--cores", str(cores), *(extra or [])]
-    return subprocess.run(cmd, check=False).returncode
+    with contextlib.chdir(map_):
+        cfg.laad(config)
+    cmd = [sys.executable, "-m", "snakemake", "-s", str(REPO / "Snakefile"),
+           "--workflow-profile", str(REPO / "profiles" / "default"), "--configfile", str(config),
+           "--directory", str(map_), "--cores", str(cores)]
+    if herstel.sloten(map_):
+        lopend = herstel.lopende_runs(map_)
+        if lopend:
+            raise EvaluatieFout(
+                f"In {map_} loopt al een evaluatie (snakemake, proces {', '.join(map(str, lopend))}). "
+                "Wacht tot die klaar is, of stop hem, en start dan opnieuw.")
+        print(f"Een eerdere run in {map_} is afgebroken; de achtergebleven vergrendeling wordt "
+              "opgeheven en de run gaat verder.", file=sys.stderr)
+        r = subprocess.run([*cmd, "--unlock"], capture_output=True, text=True, check=False)
+        if r.returncode:
+            staart = "\n".join((r.stdout + r.stderr).strip().splitlines()[-10:])
+            raise EvaluatieFout(f"De vergrendeling van {map_} kon niet worden opgeheven "
+                                f"(snakemake --unlock, code {r.returncode}):\n{staart}")
+    return subprocess.run([*cmd, *(extra or [])], check=False).returncode

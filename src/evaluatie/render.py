@@ -38,6 +38,7 @@ from typing import Any
 
 import yaml
 
+from evaluatie import bestanden
 from evaluatie.fouten import EvaluatieFout
 from evaluatie.veilig import md
 
@@ -168,7 +169,7 @@ def render(
         uit: dict[str, Path] = {}
         for formaat, pad in resultaat.items():
             doel = output_dir / f"{qmd.stem}.{formaat}"
-            shutil.move(pad, doel)
+            bestanden.plaats(pad, doel)  # a rename within output_dir: atomic
             uit[formaat] = doel
         return uit
     finally:
@@ -790,7 +791,8 @@ def _datum(waarde: Any) -> Any:
     if isinstance(waarde, dt.date):
         dag = waarde
     elif waarde in ("today", "now", "last-modified"):
-        dag = dt.date.today()
+        # Quarto's moving dates become the fixed build date (SOURCE_DATE_EPOCH).
+        dag = bestanden.bouwdatum().date()
     else:
         return waarde
     return f"{dag.day} {_MAANDEN[dag.month - 1]} {dag.year}"
@@ -810,6 +812,44 @@ def _formaatopties(meta: dict[str, Any], formaat: str) -> dict[str, Any]:
 
 
 _PANDOC_MINIMUM = (3, 2)
+
+#: The PDF's one font family (SIL Open Font License 1.1, from the PyPI package
+#: ``font-source-sans-pro``), in the styles the Typst template uses. Monospace text and
+#: mathematics use fonts embedded in typst (DejaVu Sans Mono, New Computer Modern Math).
+LETTERTYPE = "Source Sans Pro"
+_LETTERTYPE_BESTANDEN = tuple(f"SourceSansPro-{s}.ttf" for s in
+                              ("Regular", "It", "Semibold", "SemiboldIt", "Bold", "BoldIt"))
+
+
+def _lettertypen(doel: Path) -> Path:
+    """Put the PDF's fonts in ``doel`` (a folder of its own) and check typst finds them.
+
+    The PDF is made with these fonts and typst's embedded ones only, never the
+    machine's: which fonts a machine has installed changed the page count (24 or 21).
+    Only the TrueType files are copied; the package also holds OpenType copies of the
+    same styles, and two files for one style would leave the choice to directory order.
+    """
+    import typst
+
+    try:
+        import font_source_sans_pro
+    except ImportError:
+        raise RenderFout(f"het lettertype {LETTERTYPE} voor de PDF ontbreekt: installeer het "
+                         "pakket font-source-sans-pro (pip install font-source-sans-pro)") from None
+    bron = Path(font_source_sans_pro.font_directory)
+    ontbreekt = [n for n in _LETTERTYPE_BESTANDEN if not (bron / n).is_file()]
+    if ontbreekt:
+        raise RenderFout(f"het lettertype {LETTERTYPE} voor de PDF is onvolledig: {', '.join(ontbreekt)} "
+                         f"ontbreekt in {bron}; installeer font-source-sans-pro opnieuw")
+    doel.mkdir(parents=True, exist_ok=True)
+    for naam in _LETTERTYPE_BESTANDEN:
+        shutil.copyfile(bron / naam, doel / naam)
+    gevonden = typst.Fonts(include_system_fonts=False, include_embedded_fonts=True,
+                           font_paths=[str(doel)])
+    stijlen = {(f.weight, f.style) for f in gevonden.fonts() if f.family == LETTERTYPE}
+    if len(stijlen) != len(_LETTERTYPE_BESTANDEN):
+        raise RenderFout(f"typst vindt het lettertype {LETTERTYPE} niet (of niet in elke stijl) in {bron}")
+    return doel
 
 
 @functools.cache
@@ -875,6 +915,7 @@ def _typst_afbeeldingen(typ: str, figuren: dict[str, dict[str, Any]], figmap: st
 
 def _render_ingebouwd(kopie: Path, params: dict[str, Any], formaten: tuple[str, ...],
                       bron: Path, metadata: dict[str, Any] | None = None) -> dict[str, Path]:
+    lettertypen = _lettertypen(kopie.parent / ".lettertypen") if "pdf" in formaten else None
     tekst, _ = _vouw_includes(kopie)
     meta, body = _splits_front_matter(tekst)
     meta.update(metadata or {})
@@ -925,7 +966,11 @@ def _render_ingebouwd(kopie: Path, params: dict[str, Any], formaten: tuple[str, 
                                            figmap.name), encoding="utf-8")
         pdf = werk / f"{kopie.stem}.pdf"
         try:
-            typst.compile_with_warnings(str(typ), output=str(pdf), root=str(werk))
+            # Only the pinned fonts and typst's embedded ones (no system fonts), and the
+            # build date as creation date: the same input gives the same PDF anywhere.
+            typst.compile_with_warnings(str(typ), output=str(pdf), root=str(werk),
+                                        font_paths=[str(lettertypen)], ignore_system_fonts=True,
+                                        timestamp=int(bestanden.bouwdatum().timestamp()))
         except typst.TypstError as exc:
             raise RenderFout(f"{bron}: typst faalde: {exc.message}\n{exc.diagnostic}") from None
         uit["pdf"] = pdf

@@ -1,3 +1,7 @@
+from evaluatie import herstel
+
+herstel.sterf_met_snakemake()  # a killed snakemake takes this job with it
+
 from evaluatie import pijplijn
 
 with pijplijn.stap(snakemake.log[0]):

@@ -1,11 +1,16 @@
+from evaluatie import herstel
+
+herstel.sterf_met_snakemake()  # a killed snakemake takes this job with it
+
 import json
 from pathlib import Path
 
-from evaluatie import pijplijn
+from evaluatie import bestanden, pijplijn
 
 with pijplijn.stap(snakemake.log[0]):
     map_ = Path(snakemake.input.vrijgave).resolve() / snakemake.wildcards.interventie
     meta = json.loads((map_ / "interventie.json").read_text(encoding="utf-8"))
+    bestanden.zet_bouwdatum({"peildatum": meta["peildatum"]})  # the PDF's creation date
     pijplijn.render_rapport(
         snakemake.input.template,
         params={"resultaten": str(map_), "regio_resultaten": str(map_.parent / "regio")},

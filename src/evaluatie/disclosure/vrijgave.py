@@ -32,7 +32,7 @@ from typing import Any
 
 import pandas as pd
 
-from evaluatie import contract
+from evaluatie import bestanden, contract
 from evaluatie.contract import Tabel
 from evaluatie.disclosure.motor import Instellingen, beveilig, controleer
 from evaluatie.disclosure.systeem import Invoer
@@ -100,8 +100,7 @@ def vrijgeven(intern: Path, uit: Path, inst: Instellingen, specs: SpecVinder,
                     "herkomst": m.get("herkomst", [])}
         doel = tijdelijk / scope / analyse / "_tabellen.json"
         doel.parent.mkdir(parents=True, exist_ok=True)
-        doel.write_text(json.dumps(manifest, indent=2, ensure_ascii=False, default=str),
-                        encoding="utf-8")
+        bestanden.schrijf_tekst(doel, json.dumps(manifest, indent=2, ensure_ascii=False, default=str))
     for relatief, bron in (meta or {}).items():
         doel = tijdelijk / relatief
         doel.parent.mkdir(parents=True, exist_ok=True)
@@ -113,8 +112,7 @@ def vrijgeven(intern: Path, uit: Path, inst: Instellingen, specs: SpecVinder,
         "gemaskeerde_teksten": uitkomst.maskers,
         "onderdrukte_cellen": {t: c for t, c in uitkomst.samenvatting.items() if c},
     }
-    (tijdelijk / "onthulling.json").write_text(json.dumps(verslag, indent=2, ensure_ascii=False),
-                                              encoding="utf-8")
+    bestanden.schrijf_tekst(tijdelijk / "onthulling.json", json.dumps(verslag, indent=2, ensure_ascii=False))
     fouten = controleer_map(tijdelijk, inst, specs)
     if fouten:
         shutil.rmtree(tijdelijk)
