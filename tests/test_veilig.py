@@ -175,3 +175,24 @@ def test_escaped_crossreference_is_not_resolved(tmp_path):
     html = _render(tmp_path, "```{python}\n#| output: asis\nfrom evaluatie.veilig import md\n"
                              "print(md('zie @fig-onbekend'))\n```\n")
     assert "zie @fig-onbekend" in html
+
+
+def test_released_csv_round_trips_any_text(tmp_path):
+    """contract.schrijf/lees_csv: formula starts are neutralised, line breaks (also a lone CR),
+    quotes, separators and apostrophes come back exactly."""
+    from evaluatie import contract
+
+    teksten = ["=1+1", "'=x", "a\rb", "a\nb", "a\r\nb", 'zeg "hoi", ja', "-", "@", "\tx", "gewoon",
+               "'", "", *VIJANDIG]
+    df = pd.DataFrame({"tekst": teksten, "n": range(len(teksten))})
+    pad = tmp_path / "t.csv"
+    contract.schrijf(df, pad)
+    terug = contract.lees_csv(pad, {"tekst": "string", "n": "Int64"})
+    verwacht = [None if t == "" else t for t in teksten]
+    assert [None if pd.isna(x) else x for x in terug["tekst"]] == verwacht
+    assert terug["n"].tolist() == list(range(len(teksten)))
+    import csv as _csv
+    with open(pad, encoding="utf-8", newline="") as f:
+        rijen = list(_csv.reader(f))
+    assert len(rijen) == len(teksten) + 1
+    assert not any(r[0].startswith(FORMULETEKENS) for r in rijen[1:])

@@ -498,7 +498,8 @@ def schrijf(df: pd.DataFrame, pad: Path) -> None:
             df[k] = df[k].map(cel, na_action="ignore")
     pad.parent.mkdir(parents=True, exist_ok=True)
     tijdelijk = pad.with_name(f".{pad.name}.tmp")
-    df.to_csv(tijdelijk, index=False, na_rep="", lineterminator="\n")
+    # CRLF (RFC 4180): the csv writer then also quotes a text holding a lone CR
+    df.to_csv(tijdelijk, index=False, na_rep="", lineterminator="\r\n")
     tijdelijk.replace(pad)
 
 
